@@ -1,0 +1,1 @@
+"""The `trustbinder/audience` MkDocs plugin: one program, built for one audience."""

@@ -1,0 +1,22 @@
+"""Options of the `trustbinder/audience` plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class AudienceConfig(Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off. With it off MkDocs publishes every page it finds, so keep it on for real sites."""
+
+    audience = c.Choice(("public", "internal", "auditor"), default="public")
+    """Who this build is for. Pages, restricted blocks and assets above this audience are left out of the
+    build entirely. `trustbinder build` sets this per site; plain `mkdocs build` gets the public default."""
+
+    evidence_dir = c.Type(str, default="evidence")
+    """Folder of evidence artifacts and sidecars, relative to mkdocs.yml."""
+
+    document_header = c.Type(bool, default=True)
+    """Show owner, version, effective date, approval and controls above each document in internal and
+    auditor builds. The public site never shows it."""

@@ -1,0 +1,141 @@
+"""Hooks that load the program into the model and build one audience's site from it."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.pages import Page
+
+from trustbinder.audience.config import AudienceConfig
+from trustbinder.model import Audience, Program, load_program
+from trustbinder.model.documents import DOCUMENT_TYPES, Document
+from trustbinder.model.findings import Finding
+from trustbinder.model.views import AudienceView, build_view
+
+log = logging.getLogger("mkdocs.plugins.trustbinder.audience")
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _problem_report(heading: str, findings: list[Finding]) -> str:
+    return heading + "\n" + "\n".join(f"  {finding}" for finding in findings)
+
+
+class AudiencePlugin(BasePlugin[AudienceConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.program: Program | None = None
+        self.view: AudienceView | None = None
+        self.templates = Environment(
+            loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), keep_trailing_newline=True
+        )
+
+    @property
+    def reader(self) -> Audience:
+        return Audience.parse(self.config.audience)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        root = Path(config.config_file_path).parent
+        docs_dir = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+        program = load_program(root, docs_dir=docs_dir, evidence_dir=self.config.evidence_dir)
+        for warning in program.findings.warnings:
+            log.warning(str(warning))
+        if program.findings.errors:
+            raise PluginError(_problem_report("trustbinder: the program has errors:", program.findings.sorted()))
+        view = build_view(program, self.reader)
+        if view.findings.errors:
+            raise PluginError(
+                _problem_report(
+                    f"trustbinder: links that would cross into content the {self.reader.key} site excludes:",
+                    view.findings.sorted(),
+                )
+            )
+        self.program, self.view = program, view
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.view is None:
+            return files
+        docs_dir = Path(config.docs_dir).resolve()
+        for file in files:
+            if not Path(file.abs_src_path or "").resolve().is_relative_to(docs_dir):
+                continue  # theme files
+            shown = self.view.shows_page(file.src_uri) if file.is_documentation_page() else self.view.shows_asset(file.src_uri)
+            if not shown:
+                file.inclusion = InclusionLevel.EXCLUDED
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Drop excluded pages an explicit `nav:` still names; MkDocs would keep their links (mkdocs#3971)."""
+        if not self.config.enabled:
+            return nav
+        items = _prune(nav.items)
+        pages = [page for page in nav.pages if not page.file.inclusion.is_excluded()]
+        _add_previous_and_next_links(pages)
+        _add_parent_links(items)
+        return Navigation(items, pages)
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled or self.view is None or self.program is None:
+            return None
+        document = self.program.document_at(page.file.src_uri)
+        if document is None or not self.view.shows_page(page.file.src_uri):
+            raise PluginError(f"trustbinder: {page.file.src_uri} is not part of the {self.reader.key} site")
+        # MkDocs parses front matter again after this hook; hand it only the title, in a form it cannot misread.
+        title = json.dumps(html.escape(document.title, quote=False))
+        return f"---\ntitle: {title}\n---\n" + self.view.markdown[page.file.src_uri]
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        document = self._document(page)
+        if document is not None:
+            page.meta.update(document.theme_meta)
+            if document.description:
+                page.meta["description"] = html.escape(document.description)
+            page.meta["trustbinder"] = {"id": document.id, "type": document.type, "audience": document.audience.key}
+        return markdown
+
+    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        document = self._document(page)
+        if (
+            document is None
+            or self.reader is Audience.PUBLIC
+            or not self.config.document_header
+            or document.type not in DOCUMENT_TYPES
+        ):
+            return html_text
+        return self._render_header(document) + html_text
+
+    def _document(self, page: Page) -> Document | None:
+        if not self.config.enabled or self.program is None:
+            return None
+        return self.program.document_at(page.file.src_uri)
+
+    def _render_header(self, document: Document) -> str:
+        assert self.program is not None
+        controls = [self.program.controls[c] for c in document.controls if c in self.program.controls]
+        return self.templates.get_template("document_header.html").render(document=document, controls=controls)
+
+
+def _prune(items: list[Any]) -> list[Any]:
+    kept: list[Any] = []
+    for item in items:
+        if isinstance(item, Page) and item.file.inclusion.is_excluded():
+            continue
+        if isinstance(item, Section):
+            item.children = _prune(item.children)
+            if not item.children:
+                continue
+        kept.append(item)
+    return kept

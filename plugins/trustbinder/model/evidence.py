@@ -1,0 +1,113 @@
+"""Evidence artifacts under evidence/ and their `<file>.meta.yml` sidecars."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trustbinder.model.audience import Audience
+from trustbinder.model.findings import Findings
+from trustbinder.model.schema import Fields
+from trustbinder.model.yamlio import YamlMap, YamlProblem, parse_yaml
+
+SIDECAR_SUFFIX = ".meta.yml"
+
+
+@dataclass
+class Evidence:
+    id: str
+    title: str
+    artifact: str
+    sidecar: str
+    sidecar_line: int
+    collected: dt.date
+    source: str
+    audience: Audience
+    size: int
+    controls: list[str] = field(default_factory=list)
+    control_lines: dict[str, int] = field(default_factory=dict)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    query: str | None = None
+    owner: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return Path(self.artifact).suffix.lstrip(".").lower() or "file"
+
+
+def _is_hidden(path: Path, base: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(base).parts)
+
+
+def scan_evidence(evidence_dir: Path, root: Path, findings: Findings) -> list[Evidence]:
+    """Pair every artifact with its sidecar; dotfiles are ignored, everything else must pair."""
+    if not evidence_dir.is_dir():
+        return []
+    files = sorted(p for p in evidence_dir.rglob("*") if p.is_file() and not _is_hidden(p, evidence_dir))
+    sidecars = {p for p in files if p.name.endswith(SIDECAR_SUFFIX)}
+    artifacts = [p for p in files if p not in sidecars]
+    items: list[Evidence] = []
+    for artifact in artifacts:
+        sidecar = artifact.with_name(artifact.name + SIDECAR_SUFFIX)
+        rel = artifact.relative_to(root).as_posix()
+        if sidecar not in sidecars:
+            findings.error(
+                rel, None,
+                f"evidence file has no sidecar: create {sidecar.relative_to(root).as_posix()} "
+                "with id, title, controls, collected and source",
+            )
+            continue
+        item = _parse_sidecar(artifact, sidecar, root, findings)
+        if item:
+            items.append(item)
+    for sidecar in sorted(sidecars):
+        artifact = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
+        if not artifact.is_file():
+            findings.error(
+                sidecar.relative_to(root).as_posix(), 1,
+                f"sidecar describes {artifact.relative_to(root).as_posix()}, which does not exist",
+            )
+    return items
+
+
+def _parse_sidecar(artifact: Path, sidecar: Path, root: Path, findings: Findings) -> Evidence | None:
+    path = sidecar.relative_to(root).as_posix()
+    try:
+        data = parse_yaml(sidecar.read_text(encoding="utf-8"))
+    except YamlProblem as problem:
+        findings.error(path, problem.line, problem.message)
+        return None
+    except UnicodeDecodeError:
+        findings.error(path, 1, "sidecar is not UTF-8 text")
+        return None
+    if not isinstance(data, YamlMap):
+        findings.error(path, 1, "a sidecar must be a mapping with id, title, controls, collected and source")
+        return None
+    fields = Fields(data, path, findings)
+    evidence_id = fields.identifier("id")
+    title = fields.text("title", required=True)
+    collected = fields.date("collected", required=True)
+    source = fields.text("source", required=True)
+    controls = fields.text_list("controls", required=True)
+    audience = fields.choice("audience", Audience.keys(), default="auditor") or "auditor"
+    period_start = period_end = None
+    period = fields.mapping("period")
+    if period is not None:
+        period_start = period.date("start", required=True)
+        period_end = period.date("end", required=True)
+        if period_start and period_end and period_end < period_start:
+            period.error("end", f"period ends ({period_end}) before it starts ({period_start})")
+    if not (evidence_id and title and collected and source):
+        return None
+    item = Evidence(
+        id=evidence_id, title=title, artifact=artifact.relative_to(root).as_posix(), sidecar=path,
+        sidecar_line=data.line, collected=collected, source=source, audience=Audience.parse(audience),
+        size=artifact.stat().st_size, period_start=period_start, period_end=period_end,
+        query=fields.text("query"), owner=fields.text("owner"),
+    )
+    for control_id, line in controls:
+        item.controls.append(control_id)
+        item.control_lines[control_id] = line
+    return item

@@ -1,0 +1,181 @@
+"""Load a whole program folder into one validated model."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trustbinder.model.audience import Audience
+from trustbinder.model.audit import Audit, parse_audit
+from trustbinder.model.controls import Control, parse_controls
+from trustbinder.model.documents import Document, parse_document
+from trustbinder.model.evidence import Evidence, scan_evidence
+from trustbinder.model.findings import Findings
+from trustbinder.model.frameworks import Criterion, Framework, load_frameworks
+from trustbinder.model.graph import Graph
+from trustbinder.model.trust import Trust, parse_trust
+from trustbinder.model.yamlio import YamlProblem, parse_yaml
+
+DATA_FILES = ("controls.yml", "trust.yml", "audit.yml")
+
+
+@dataclass
+class Program:
+    root: Path
+    docs_dir: Path
+    evidence_dir: Path
+    frameworks: dict[str, Framework] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)
+    controls: dict[str, Control] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    audit: Audit = field(default_factory=Audit)
+    trust: Trust = field(default_factory=Trust)
+    findings: Findings = field(default_factory=Findings)
+    graph: Graph = field(default_factory=Graph)
+    by_src_uri: dict[str, Document] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings.errors
+
+    def document(self, doc_id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+    def document_at(self, src_uri: str) -> Document | None:
+        return self.by_src_uri.get(src_uri)
+
+    def documents_for(self, reader: Audience) -> list[Document]:
+        return [d for d in self.documents if reader.can_see(d.audience)]
+
+    def criteria_in_scope(self) -> list[Criterion]:
+        """Criteria of every framework in audit.yml's scope, in catalog order."""
+        out: list[Criterion] = []
+        for key, categories in self.audit.scope.items():
+            if key in self.frameworks:
+                out.extend(self.frameworks[key].in_categories(categories))
+        return out
+
+
+def _read_data_file(path: Path, root: Path, findings: Findings) -> object:
+    if not path.is_file():
+        return None
+    rel = path.relative_to(root).as_posix()
+    try:
+        return parse_yaml(path.read_text(encoding="utf-8"))
+    except YamlProblem as problem:
+        findings.error(rel, problem.line, problem.message)
+    except UnicodeDecodeError:
+        findings.error(rel, 1, "file is not UTF-8 text")
+    return None
+
+
+def load_program(root: Path, docs_dir: str = "content", evidence_dir: str = "evidence") -> Program:
+    """Read and validate everything; problems are in `program.findings`, never raised."""
+    root = root.resolve()
+    program = Program(root=root, docs_dir=(root / docs_dir).resolve(), evidence_dir=(root / evidence_dir).resolve())
+    findings = program.findings
+    content = program.docs_dir
+    if not content.is_dir():
+        findings.error(docs_dir, None, f"the docs folder '{docs_dir}' does not exist under {root}")
+        return program
+
+    def rel(path: Path) -> str:
+        return path.relative_to(root).as_posix()
+
+    program.frameworks = load_frameworks(content / "frameworks", root, findings)
+    for markdown in sorted(content.rglob("*.md")):
+        src_uri = markdown.relative_to(content).as_posix()
+        if any(part.startswith(".") for part in src_uri.split("/")) or src_uri.startswith("templates/"):
+            continue
+        try:
+            text = markdown.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            findings.error(rel(markdown), 1, "file is not UTF-8 text")
+            continue
+        document = parse_document(src_uri, rel(markdown), text, findings)
+        if document:
+            program.documents.append(document)
+            program.by_src_uri[src_uri] = document
+
+    controls_file = content / "controls.yml"
+    for control in parse_controls(_read_data_file(controls_file, root, findings), rel(controls_file), findings):
+        if control.id in program.controls:
+            first = program.controls[control.id]
+            findings.error(control.path, control.line, f"duplicate control ID '{control.id}' (first on line {first.line})", "id")
+        else:
+            program.controls[control.id] = control
+    for item in scan_evidence(program.evidence_dir, root, findings):
+        if item.id in program.evidence:
+            first_item = program.evidence[item.id]
+            findings.error(item.sidecar, item.sidecar_line, f"duplicate evidence ID '{item.id}' (also {first_item.sidecar})", "id")
+        else:
+            program.evidence[item.id] = item
+    program.audit = parse_audit(_read_data_file(content / "audit.yml", root, findings), rel(content / "audit.yml"), findings)
+    program.trust = parse_trust(_read_data_file(content / "trust.yml", root, findings), rel(content / "trust.yml"), findings)
+
+    _check_references(program)
+    program.graph = Graph.build(program.frameworks, program.documents, program.controls, program.evidence)
+    return program
+
+
+def _unknown(kind: str, value: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"unknown {kind} '{value}'{hint} ({len(known)} defined)"
+
+
+def _check_references(program: Program) -> None:
+    findings = program.findings
+    control_ids = sorted(program.controls)
+    evidence_ids = sorted(program.evidence)
+
+    seen: dict[str, Document] = {}
+    for document in program.documents:
+        if document.id is None:
+            continue
+        if document.id in seen:
+            findings.error(document.path, 2, f"duplicate document ID '{document.id}' (also {seen[document.id].path})", "id")
+        seen[document.id] = document
+        for control_id in document.controls:
+            if control_id not in program.controls:
+                findings.error(document.path, document.control_lines[control_id], "key 'controls': " + _unknown("control", control_id, control_ids), "controls")
+
+    for control in program.controls.values():
+        for framework_key, criteria in control.criteria.items():
+            line = control.line
+            framework = program.frameworks.get(framework_key)
+            if framework is None:
+                findings.error(control.path, line, f"control {control.id}: key 'criteria': unknown framework '{framework_key}'; allowed: {', '.join(sorted(program.frameworks))}", "criteria")
+                continue
+            for criterion in criteria:
+                if criterion not in framework.criteria:
+                    where = control.criteria_lines.get((framework_key, criterion), line)
+                    findings.error(control.path, where, f"control {control.id}: key 'criteria.{framework_key}': " + _unknown(f"{framework.short_name} criterion", criterion, list(framework.criteria)), "criteria")
+
+    for item in program.evidence.values():
+        for control_id in item.controls:
+            if control_id not in program.controls:
+                findings.error(item.sidecar, item.control_lines[control_id], "key 'controls': " + _unknown("control", control_id, control_ids), "controls")
+
+    audit = program.audit
+    for framework_key, categories in audit.scope.items():
+        framework = program.frameworks.get(framework_key)
+        line = audit.scope_lines[framework_key]
+        if framework is None:
+            findings.error(audit.path, line, f"key 'frameworks': unknown framework '{framework_key}'; allowed: {', '.join(sorted(program.frameworks))}", "frameworks")
+            continue
+        for category in categories or []:
+            if category not in framework.categories:
+                findings.error(audit.path, line, f"key 'frameworks.{framework_key}': unknown category '{category}'; allowed: {', '.join(framework.categories)}, or 'all'", "frameworks")
+    request_ids: set[str] = set()
+    for request in audit.requests:
+        if request.id in request_ids:
+            findings.error(audit.path, request.line, f"duplicate request ID '{request.id}'", "id")
+        request_ids.add(request.id)
+        for control_id, line in request.controls:
+            if control_id not in program.controls:
+                findings.error(audit.path, line, f"request {request.id}: key 'controls': " + _unknown("control", control_id, control_ids), "controls")
+        for evidence_id, line in request.evidence:
+            if evidence_id not in program.evidence:
+                findings.error(audit.path, line, f"request {request.id}: key 'evidence': " + _unknown("evidence", evidence_id, evidence_ids), "evidence")
