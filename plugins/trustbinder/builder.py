@@ -99,18 +99,15 @@ def replace_directory(new: Path, target: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
-def build_audience(config_file: str, audience: str, site_dir: str, strict: bool) -> BuildResult:
-    """Build one audience's site. Runs in a worker process; returns instead of raising."""
+def build_one(config_file: str, audience: str, site_dir: str, strict: bool = False) -> None:
+    """Build one audience's site into `site_dir`, replacing it only if the build succeeds. Raises on failure."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
 
-    errors = _configure_child_logging(audience)
     target = Path(site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    started = time.monotonic()
     try:
         config = load_config(config_file, site_dir=str(staging), strict=strict)
         plugin = config.plugins.get(PLUGIN_NAME)
@@ -124,12 +121,23 @@ def build_audience(config_file: str, audience: str, site_dir: str, strict: bool)
         finally:
             config.plugins.on_shutdown()
         replace_directory(staging, target)
-    except (MkDocsException, SetupError, OSError) as error:
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def build_audience(config_file: str, audience: str, site_dir: str, strict: bool) -> BuildResult:
+    """Worker-process entry: build one audience and report the outcome instead of raising."""
+    from mkdocs.exceptions import MkDocsException
+
+    errors = _configure_child_logging(audience)
+    started = time.monotonic()
+    try:
+        build_one(config_file, audience, site_dir, strict)
+    except (MkDocsException, SetupError, OSError) as error:
         # MkDocs logs a plugin's error and raises a generic Abort: report the logged text.
         message = "\n".join(errors.messages) or str(error)
-        return BuildResult(audience, target, False, time.monotonic() - started, message)
-    return BuildResult(audience, target, True, time.monotonic() - started)
+        return BuildResult(audience, Path(site_dir), False, time.monotonic() - started, message)
+    return BuildResult(audience, Path(site_dir), True, time.monotonic() - started)
 
 
 def build_sites(settings: ProgramSettings, audiences: list[str], site_root: Path, strict: bool) -> list[BuildResult]:

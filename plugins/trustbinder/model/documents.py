@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from trustbinder.model.audience import Audience, restricted_block_problems
 from trustbinder.model.findings import Findings
-from trustbinder.model.schema import Fields
+from trustbinder.model.schema import Fields, describe as _describe
 from trustbinder.model.yamlio import MAX_FRONT_MATTER_BYTES, YamlMap, YamlProblem, parse_yaml
 
 DOCUMENT_TYPES = ("policy", "procedure", "narrative")
@@ -88,7 +88,7 @@ def parse_document(src_uri: str, path: str, text: str, findings: Findings) -> Do
             findings.error(path, problem.line, f"front matter: {problem.message}")
             return None
     if not isinstance(data, YamlMap):
-        findings.error(path, 2, f"front matter must be a mapping of keys to values, found {type(data).__name__}")
+        findings.error(path, 2, f"front matter must be a mapping of keys to values, found {_describe(data)}")
         return None
     if not hasattr(data, "line"):
         data.line, data.key_lines, data.raw = 1, {}, {}

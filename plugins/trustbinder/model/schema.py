@@ -18,7 +18,7 @@ from trustbinder.model.yamlio import InvalidDate, YamlList, YamlMap
 ID_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]*$")
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)):
@@ -77,11 +77,11 @@ class Fields:
         if raw is not None and not isinstance(value, (list, dict)):
             self.error(
                 key,
-                f"YAML read `{raw}` as {_describe(value)} ({value!r}), but this key takes text; "
+                f"YAML read `{raw}` as {describe(value)} ({value!r}), but this key takes text; "
                 f'quote it: {key}: "{raw}"',
             )
         else:
-            self.error(key, f"expected text, found {_describe(value)}")
+            self.error(key, f"expected text, found {describe(value)}")
         return default
 
     def identifier(self, key: str, *, required: bool = True) -> str | None:
@@ -142,7 +142,7 @@ class Fields:
             return []
         value = self.data[key]
         if not isinstance(value, YamlList):
-            self.error(key, f"expected a list, e.g. {key}: [A, B]; found {_describe(value)}")
+            self.error(key, f"expected a list, e.g. {key}: [A, B]; found {describe(value)}")
             return []
         items: list[tuple[str, int]] = []
         for index, item in enumerate(value):
@@ -153,7 +153,7 @@ class Fields:
                 raw = value.raw.get(index, item)
                 self.findings.error(
                     self.path, line,
-                    f"key '{self._name(key)}': item `{raw}` is {_describe(item)}; list items here are text (quote it)",
+                    f"key '{self._name(key)}': item `{raw}` is {describe(item)}; list items here are text (quote it)",
                     self._name(key),
                 )
         return items
@@ -163,7 +163,7 @@ class Fields:
             return None
         value = self.data[key]
         if not isinstance(value, YamlMap):
-            self.error(key, f"expected a mapping of keys to values, found {_describe(value)}")
+            self.error(key, f"expected a mapping of keys to values, found {describe(value)}")
             return None
         return Fields(value, self.path, self.findings, prefix=f"{self._name(key)}.")
 
@@ -173,7 +173,7 @@ class Fields:
             return []
         value = self.data[key]
         if not isinstance(value, YamlList):
-            self.error(key, f"expected a list of mappings, found {_describe(value)}")
+            self.error(key, f"expected a list of mappings, found {describe(value)}")
             return []
         out: list[Fields] = []
         for index, item in enumerate(value):
@@ -182,7 +182,7 @@ class Fields:
             else:
                 self.findings.error(
                     self.path, value.line_of(index),
-                    f"key '{self._name(key)}': item {index + 1} should be a mapping, found {_describe(item)}",
+                    f"key '{self._name(key)}': item {index + 1} should be a mapping, found {describe(item)}",
                     self._name(key),
                 )
         return out

@@ -1,0 +1,69 @@
+"""Shared fixtures: fixture programs copied into tmp_path, builds into tmp_path, warning capture."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from trustbinder.builder import build_one
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_program(name: str, destination: Path) -> Path:
+    source = REPO if name == "starter" else FIXTURES / name
+    target = destination / name
+    target.mkdir(parents=True)
+    for item in ("mkdocs.yml", "content", "evidence"):
+        if (source / item).is_dir():
+            shutil.copytree(source / item, target / item)
+        elif (source / item).is_file():
+            shutil.copy2(source / item, target / item)
+    return target
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A small program with one page of each audience, restricted blocks, an image and evidence."""
+    return copy_program("mini", tmp_path)
+
+
+@pytest.fixture
+def starter(tmp_path: Path) -> Path:
+    """A copy of the starter program at the repository root."""
+    return copy_program("starter", tmp_path)
+
+
+Builder = Callable[[Path, str], Path]
+
+
+@pytest.fixture
+def build_site(caplog: pytest.LogCaptureFixture) -> Iterator[Builder]:
+    """Build a program for one audience into program/site/<audience>; fail the test on any MkDocs warning."""
+    caplog.set_level(logging.INFO, logger="mkdocs")
+
+    def build(program: Path, audience: str) -> Path:
+        site = program / "site" / audience
+        build_one(str(program / "mkdocs.yml"), audience, str(site))
+        return site
+
+    yield build
+    unexpected = [
+        f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING
+    ]
+    assert not unexpected, "unexpected warnings during the build:\n" + "\n".join(unexpected)
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
