@@ -53,9 +53,7 @@ def build_site(caplog: pytest.LogCaptureFixture) -> Iterator[Builder]:
         return site
 
     yield build
-    unexpected = [
-        f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING
-    ]
+    unexpected = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.WARNING]
     assert not unexpected, "unexpected warnings during the build:\n" + "\n".join(unexpected)
 
 

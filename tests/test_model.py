@@ -45,7 +45,11 @@ def test_extra_framework_loads_from_content_frameworks(mini: Path) -> None:
         "series: [{key: B1, label: Basics, category: core}]\n"
         "criteria:\n  - {id: B1.1, series: B1, label: Inventory, summary: Keep a list of systems.}\n"
     )
-    edit(mini / "content" / "controls.yml", "iso27001: [A.8.5]", "iso27001: [A.8.5]\n      acme-baseline: [B1.1]")
+    edit(
+        mini / "content" / "controls.yml",
+        "iso27001: [A.8.5]",
+        "iso27001: [A.8.5]\n      acme-baseline: [B1.1]",
+    )
     program = load_program(mini)
     assert program.ok, [str(f) for f in program.findings]
     assert program.graph.controls_for_criterion("acme-baseline", "B1.1") == ["AC-01"]
@@ -72,7 +76,11 @@ def test_page_without_front_matter_is_internal(mini: Path) -> None:
 def test_graph_is_navigable_both_ways(mini: Path) -> None:
     graph = load_program(mini).graph
     assert graph.controls_for_criterion("soc2", "CC6.2") == ["AC-02"]
-    assert graph.criteria_for_control("AC-01") == [("soc2", "CC6.1"), ("soc2", "CC6.6"), ("iso27001", "A.8.5")]
+    assert graph.criteria_for_control("AC-01") == [
+        ("soc2", "CC6.1"),
+        ("soc2", "CC6.6"),
+        ("iso27001", "A.8.5"),
+    ]
     assert graph.documents_for_control("AC-02") == ["POL-AC", "PRC-REVIEW"]
     assert graph.controls_for_document("POL-AC") == ["AC-01", "AC-02"]
     assert graph.evidence_for_control("AC-02") == ["EV-0001"]
@@ -105,7 +113,11 @@ def test_public_view_strips_restricted_text_and_keeps_only_public_pages(mini: Pa
 
 
 def test_link_from_public_page_to_internal_page_is_an_error_naming_both_files(mini: Path) -> None:
-    edit(mini / "content" / "policies" / "security.md", "We review", "See the [access policy](access.md). We review")
+    edit(
+        mini / "content" / "policies" / "security.md",
+        "We review",
+        "See the [access policy](access.md). We review",
+    )
     view = build_view(load_program(mini), Audience.PUBLIC)
     [finding] = view.findings.errors
     assert finding.path == "content/policies/security.md" and finding.line == 24

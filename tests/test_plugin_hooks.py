@@ -29,22 +29,37 @@ def inclusion(program: Path, audience: str) -> dict[str, InclusionLevel]:
     config, plugin = configured(program, audience)
     files = plugin.on_files(get_files(config), config=config)
     assert files is not None
-    return {f.src_uri: f.inclusion for f in files if not f.src_uri.startswith(("assets/javascripts", "assets/stylesheets", "assets/images"))}
+    return {
+        f.src_uri: f.inclusion
+        for f in files
+        if not f.src_uri.startswith(("assets/javascripts", "assets/stylesheets", "assets/images"))
+    }
 
 
 def test_public_build_excludes_higher_pages_data_files_and_their_images(mini: Path) -> None:
     levels = inclusion(mini, "public")
     excluded = {uri for uri, level in levels.items() if level is InclusionLevel.EXCLUDED}
     assert excluded == {
-        "policies/access.md", "procedures/review.md", "narratives/system.md", "policies/img/network.png",
-        "controls.yml", "audit.yml", "trust.yml",
+        "policies/access.md",
+        "procedures/review.md",
+        "narratives/system.md",
+        "policies/img/network.png",
+        "controls.yml",
+        "audit.yml",
+        "trust.yml",
     }
 
 
 def test_internal_build_excludes_auditor_pages_only(mini: Path) -> None:
     levels = inclusion(mini, "internal")
     excluded = {uri for uri, level in levels.items() if level is InclusionLevel.EXCLUDED}
-    assert excluded == {"procedures/review.md", "narratives/system.md", "controls.yml", "audit.yml", "trust.yml"}
+    assert excluded == {
+        "procedures/review.md",
+        "narratives/system.md",
+        "controls.yml",
+        "audit.yml",
+        "trust.yml",
+    }
 
 
 def test_auditor_build_keeps_every_page_but_never_data_files(mini: Path) -> None:
@@ -54,8 +69,12 @@ def test_auditor_build_keeps_every_page_but_never_data_files(mini: Path) -> None
 
 
 def test_explicit_nav_naming_an_excluded_page_loses_that_link(mini: Path) -> None:
-    edit(mini / "mkdocs.yml", "plugins:", "nav:\n  - index.md\n  - Policies:\n    - policies/security.md\n"
-         "    - Access (staff): policies/access.md\n  - Audit:\n    - procedures/review.md\nplugins:")
+    edit(
+        mini / "mkdocs.yml",
+        "plugins:",
+        "nav:\n  - index.md\n  - Policies:\n    - policies/security.md\n"
+        "    - Access (staff): policies/access.md\n  - Audit:\n    - procedures/review.md\nplugins:",
+    )
     config, plugin = configured(mini, "public")
     files = plugin.on_files(get_files(config), config=config)
     assert files is not None
@@ -69,7 +88,11 @@ def test_explicit_nav_naming_an_excluded_page_loses_that_link(mini: Path) -> Non
 
 
 def test_read_source_hands_mkdocs_the_stripped_body_and_a_safe_title(mini: Path) -> None:
-    edit(mini / "content" / "policies" / "security.md", "title: Security Policy", 'title: "Security <b>& Privacy</b>"')
+    edit(
+        mini / "content" / "policies" / "security.md",
+        "title: Security Policy",
+        'title: "Security <b>& Privacy</b>"',
+    )
     config, plugin = configured(mini, "public")
     files = plugin.on_files(get_files(config), config=config)
     assert files is not None
@@ -83,7 +106,7 @@ def test_read_source_hands_mkdocs_the_stripped_body_and_a_safe_title(mini: Path)
 
 
 def test_program_errors_stop_the_build_with_every_problem_listed(mini: Path) -> None:
-    edit(mini / "content" / "policies" / "access.md", "version: \"2.0\"", "version: 2.0")
+    edit(mini / "content" / "policies" / "access.md", 'version: "2.0"', "version: 2.0")
     edit(mini / "content" / "controls.yml", "status: in-progress", "status: soon")
     with pytest.raises(PluginError) as caught:
         configured(mini, "internal")
@@ -93,8 +116,15 @@ def test_program_errors_stop_the_build_with_every_problem_listed(mini: Path) -> 
 
 
 def test_internal_link_to_auditor_page_stops_the_internal_build(mini: Path) -> None:
-    edit(mini / "content" / "policies" / "access.md", "Access is granted", "See [the review](../procedures/review.md). Access is granted")
-    with pytest.raises(PluginError, match=r"content/policies/access.md:15: error: links to content/procedures/review.md \(audience: auditor\)"):
+    edit(
+        mini / "content" / "policies" / "access.md",
+        "Access is granted",
+        "See [the review](../procedures/review.md). Access is granted",
+    )
+    with pytest.raises(
+        PluginError,
+        match=r"content/policies/access.md:15: error: links to content/procedures/review.md \(audience: auditor\)",
+    ):
         configured(mini, "internal")
     configured(mini, "auditor")  # the auditor sees both pages: no error
 

@@ -16,8 +16,12 @@ from trustbinder.model.views import build_view
 from trustbinder.starter import copy_starter
 
 config_option = click.option(
-    "-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
-    show_default=True, help="The program's MkDocs configuration; the program is the folder it is in.",
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The program's MkDocs configuration; the program is the folder it is in.",
 )
 
 
@@ -53,11 +57,16 @@ def check(config_file: Path, output_format: str) -> None:
     findings = collect_findings(config_file)
     ordered = findings.sorted()
     if output_format == "json":
-        click.echo(json.dumps({
-            "errors": len(findings.errors),
-            "warnings": len(findings.warnings),
-            "findings": [f.as_dict() for f in ordered],
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "errors": len(findings.errors),
+                    "warnings": len(findings.warnings),
+                    "findings": [f.as_dict() for f in ordered],
+                },
+                indent=2,
+            )
+        )
     else:
         for finding in ordered:
             click.echo(str(finding))
@@ -74,10 +83,19 @@ def _summary(findings: Findings) -> str:
 
 @main.command()
 @config_option
-@click.option("--audience", type=click.Choice([*AUDIENCES, "all"]), default="all", show_default=True,
-              help="Which site to build.")
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the sites go, one sub-folder per audience. [default: site/ next to mkdocs.yml]")
+@click.option(
+    "--audience",
+    type=click.Choice([*AUDIENCES, "all"]),
+    default="all",
+    show_default=True,
+    help="Which site to build.",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the sites go, one sub-folder per audience. [default: site/ next to mkdocs.yml]",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def build(config_file: Path, audience: str, site_dir: Path | None, strict: bool) -> None:
     """Build the public, internal and auditor sites. A failed build leaves the previous site untouched."""

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page
 
@@ -37,7 +37,9 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
         self.program: Program | None = None
         self.view: AudienceView | None = None
         self.templates = Environment(
-            loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), keep_trailing_newline=True
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(default=True),
+            keep_trailing_newline=True,
         )
 
     @property
@@ -72,7 +74,11 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
         for file in files:
             if not Path(file.abs_src_path or "").resolve().is_relative_to(docs_dir):
                 continue  # theme files
-            shown = self.view.shows_page(file.src_uri) if file.is_documentation_page() else self.view.shows_asset(file.src_uri)
+            shown = (
+                self.view.shows_page(file.src_uri)
+                if file.is_documentation_page()
+                else self.view.shows_asset(file.src_uri)
+            )
             if not shown:
                 file.inclusion = InclusionLevel.EXCLUDED
         return files
@@ -103,7 +109,11 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
             page.meta.update(document.theme_meta)
             if document.description:
                 page.meta["description"] = html.escape(document.description)
-            page.meta["trustbinder"] = {"id": document.id, "type": document.type, "audience": document.audience.key}
+            page.meta["trustbinder"] = {
+                "id": document.id,
+                "type": document.type,
+                "audience": document.audience.key,
+            }
         return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

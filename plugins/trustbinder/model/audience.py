@@ -26,7 +26,7 @@ class Audience(enum.IntEnum):
         return cls[value.upper()]
 
     @classmethod
-    def keys(cls) -> list[str]:
+    def names(cls) -> list[str]:
         return [a.key for a in cls]
 
     def can_see(self, content_audience: Audience) -> bool:
@@ -59,25 +59,22 @@ def restricted_block_problems(text: str, first_line: int = 1) -> list[MarkupProb
                 problems.append(MarkupProblem(line, "'<!-- /audience -->' closes a block that was never opened"))
             else:
                 depth.pop()
-        elif name is None or name.lower() not in Audience.keys():
+        elif name is None or name.lower() not in Audience.names():
             problems.append(
                 MarkupProblem(
                     line,
-                    f"restricted block names audience '{name or ''}'; allowed: {', '.join(Audience.keys())}",
+                    f"restricted block names audience '{name or ''}'; allowed: {', '.join(Audience.names())}",
                 )
             )
         else:
             depth.append(line)
     problems.extend(
-        MarkupProblem(line, "restricted block opened here is never closed with '<!-- /audience -->'")
-        for line in depth
+        MarkupProblem(line, "restricted block opened here is never closed with '<!-- /audience -->'") for line in depth
     )
     without_comments = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     unclosed = without_comments.find("<!--")
     if unclosed != -1:
-        problems.append(
-            MarkupProblem(_line_at(without_comments, unclosed, first_line), "HTML comment is never closed")
-        )
+        problems.append(MarkupProblem(_line_at(without_comments, unclosed, first_line), "HTML comment is never closed"))
     return problems
 
 

@@ -8,7 +8,8 @@ from pathlib import PurePosixPath
 
 from trustbinder.model.audience import Audience, restricted_block_problems
 from trustbinder.model.findings import Findings
-from trustbinder.model.schema import Fields, describe as _describe
+from trustbinder.model.schema import Fields
+from trustbinder.model.schema import describe as _describe
 from trustbinder.model.yamlio import MAX_FRONT_MATTER_BYTES, YamlMap, YamlProblem, parse_yaml
 
 DOCUMENT_TYPES = ("policy", "procedure", "narrative")
@@ -99,7 +100,7 @@ def parse_document(src_uri: str, path: str, text: str, findings: Findings) -> Do
     doc_type = fields.choice("type", DOCUMENT_TYPES, default=folder_type) or folder_type
     is_document = doc_type in DOCUMENT_TYPES
     doc_id = fields.identifier("id", required=is_document)
-    audience_key = fields.choice("audience", Audience.keys(), default="internal")
+    audience_key = fields.choice("audience", Audience.names(), default="internal")
     audience = Audience.parse(audience_key or "auditor")
     title = fields.text("title", required=is_document) or _first_heading(body)
     title = title or PurePosixPath(src_uri).stem.replace("-", " ").capitalize()
@@ -130,10 +131,13 @@ def parse_document(src_uri: str, path: str, text: str, findings: Findings) -> Do
         document.control_lines[control_id] = line
     for record in fields.records("revisions"):
         document.revisions.append(
-            Revision(record.text("version", required=True) or "", record.date("date", required=True),
-                     record.text("summary", required=True) or "")
+            Revision(
+                record.text("version", required=True) or "",
+                record.date("date", required=True),
+                record.text("summary", required=True) or "",
+            )
         )
     document.theme_meta = {key: data[key] for key in THEME_KEYS if key in data}
-    for problem in restricted_block_problems(body, body_line):
-        findings.error(path, problem.line, problem.message)
+    for markup in restricted_block_problems(body, body_line):
+        findings.error(path, markup.line, markup.message)
     return document

@@ -54,7 +54,8 @@ def scan_evidence(evidence_dir: Path, root: Path, findings: Findings) -> list[Ev
         rel = artifact.relative_to(root).as_posix()
         if sidecar not in sidecars:
             findings.error(
-                rel, None,
+                rel,
+                None,
                 f"evidence file has no sidecar: create {sidecar.relative_to(root).as_posix()} "
                 "with id, title, controls, collected and source",
             )
@@ -66,7 +67,8 @@ def scan_evidence(evidence_dir: Path, root: Path, findings: Findings) -> list[Ev
         artifact = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
         if not artifact.is_file():
             findings.error(
-                sidecar.relative_to(root).as_posix(), 1,
+                sidecar.relative_to(root).as_posix(),
+                1,
                 f"sidecar describes {artifact.relative_to(root).as_posix()}, which does not exist",
             )
     return items
@@ -91,7 +93,7 @@ def _parse_sidecar(artifact: Path, sidecar: Path, root: Path, findings: Findings
     collected = fields.date("collected", required=True)
     source = fields.text("source", required=True)
     controls = fields.text_list("controls", required=True)
-    audience = fields.choice("audience", Audience.keys(), default="auditor") or "auditor"
+    audience = fields.choice("audience", Audience.names(), default="auditor") or "auditor"
     period_start = period_end = None
     period = fields.mapping("period")
     if period is not None:
@@ -102,10 +104,19 @@ def _parse_sidecar(artifact: Path, sidecar: Path, root: Path, findings: Findings
     if not (evidence_id and title and collected and source):
         return None
     item = Evidence(
-        id=evidence_id, title=title, artifact=artifact.relative_to(root).as_posix(), sidecar=path,
-        sidecar_line=data.line, collected=collected, source=source, audience=Audience.parse(audience),
-        size=artifact.stat().st_size, period_start=period_start, period_end=period_end,
-        query=fields.text("query"), owner=fields.text("owner"),
+        id=evidence_id,
+        title=title,
+        artifact=artifact.relative_to(root).as_posix(),
+        sidecar=path,
+        sidecar_line=data.line,
+        collected=collected,
+        source=source,
+        audience=Audience.parse(audience),
+        size=artifact.stat().st_size,
+        period_start=period_start,
+        period_end=period_end,
+        query=fields.text("query"),
+        owner=fields.text("owner"),
     )
     for control_id, line in controls:
         item.controls.append(control_id)

@@ -103,7 +103,9 @@ def load_frameworks(frameworks_dir: Path | None, root: Path, findings: Findings)
             continue
         if framework.key in frameworks:
             findings.error(
-                path, 1, f"framework key '{framework.key}' is already defined by {frameworks[framework.key].source}"
+                path,
+                1,
+                f"framework key '{framework.key}' is already defined by {frameworks[framework.key].source}",
             )
             continue
         frameworks[framework.key] = framework

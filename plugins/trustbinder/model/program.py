@@ -102,17 +102,31 @@ def load_program(root: Path, docs_dir: str = "content", evidence_dir: str = "evi
     for control in parse_controls(_read_data_file(controls_file, root, findings), rel(controls_file), findings):
         if control.id in program.controls:
             first = program.controls[control.id]
-            findings.error(control.path, control.line, f"duplicate control ID '{control.id}' (first on line {first.line})", "id")
+            findings.error(
+                control.path,
+                control.line,
+                f"duplicate control ID '{control.id}' (first on line {first.line})",
+                "id",
+            )
         else:
             program.controls[control.id] = control
     for item in scan_evidence(program.evidence_dir, root, findings):
         if item.id in program.evidence:
             first_item = program.evidence[item.id]
-            findings.error(item.sidecar, item.sidecar_line, f"duplicate evidence ID '{item.id}' (also {first_item.sidecar})", "id")
+            findings.error(
+                item.sidecar,
+                item.sidecar_line,
+                f"duplicate evidence ID '{item.id}' (also {first_item.sidecar})",
+                "id",
+            )
         else:
             program.evidence[item.id] = item
-    program.audit = parse_audit(_read_data_file(content / "audit.yml", root, findings), rel(content / "audit.yml"), findings)
-    program.trust = parse_trust(_read_data_file(content / "trust.yml", root, findings), rel(content / "trust.yml"), findings)
+    program.audit = parse_audit(
+        _read_data_file(content / "audit.yml", root, findings), rel(content / "audit.yml"), findings
+    )
+    program.trust = parse_trust(
+        _read_data_file(content / "trust.yml", root, findings), rel(content / "trust.yml"), findings
+    )
 
     _check_references(program)
     program.graph = Graph.build(program.frameworks, program.documents, program.controls, program.evidence)
@@ -128,6 +142,7 @@ def _unknown(kind: str, value: str, known: list[str]) -> str:
 def _check_references(program: Program) -> None:
     findings = program.findings
     control_ids = sorted(program.controls)
+    known_frameworks = ", ".join(sorted(program.frameworks))
     evidence_ids = sorted(program.evidence)
 
     seen: dict[str, Document] = {}
@@ -135,39 +150,77 @@ def _check_references(program: Program) -> None:
         if document.id is None:
             continue
         if document.id in seen:
-            findings.error(document.path, 2, f"duplicate document ID '{document.id}' (also {seen[document.id].path})", "id")
+            findings.error(
+                document.path,
+                2,
+                f"duplicate document ID '{document.id}' (also {seen[document.id].path})",
+                "id",
+            )
         seen[document.id] = document
         for control_id in document.controls:
             if control_id not in program.controls:
-                findings.error(document.path, document.control_lines[control_id], "key 'controls': " + _unknown("control", control_id, control_ids), "controls")
+                findings.error(
+                    document.path,
+                    document.control_lines[control_id],
+                    "key 'controls': " + _unknown("control", control_id, control_ids),
+                    "controls",
+                )
 
     for control in program.controls.values():
         for framework_key, criteria in control.criteria.items():
             line = control.line
             framework = program.frameworks.get(framework_key)
             if framework is None:
-                findings.error(control.path, line, f"control {control.id}: key 'criteria': unknown framework '{framework_key}'; allowed: {', '.join(sorted(program.frameworks))}", "criteria")
+                findings.error(
+                    control.path,
+                    line,
+                    f"control {control.id}: key 'criteria': unknown framework '{framework_key}'; "
+                    f"allowed: {known_frameworks}",
+                    "criteria",
+                )
                 continue
             for criterion in criteria:
                 if criterion not in framework.criteria:
                     where = control.criteria_lines.get((framework_key, criterion), line)
-                    findings.error(control.path, where, f"control {control.id}: key 'criteria.{framework_key}': " + _unknown(f"{framework.short_name} criterion", criterion, list(framework.criteria)), "criteria")
+                    findings.error(
+                        control.path,
+                        where,
+                        f"control {control.id}: key 'criteria.{framework_key}': "
+                        + _unknown(f"{framework.short_name} criterion", criterion, list(framework.criteria)),
+                        "criteria",
+                    )
 
     for item in program.evidence.values():
         for control_id in item.controls:
             if control_id not in program.controls:
-                findings.error(item.sidecar, item.control_lines[control_id], "key 'controls': " + _unknown("control", control_id, control_ids), "controls")
+                findings.error(
+                    item.sidecar,
+                    item.control_lines[control_id],
+                    "key 'controls': " + _unknown("control", control_id, control_ids),
+                    "controls",
+                )
 
     audit = program.audit
     for framework_key, categories in audit.scope.items():
         framework = program.frameworks.get(framework_key)
         line = audit.scope_lines[framework_key]
         if framework is None:
-            findings.error(audit.path, line, f"key 'frameworks': unknown framework '{framework_key}'; allowed: {', '.join(sorted(program.frameworks))}", "frameworks")
+            findings.error(
+                audit.path,
+                line,
+                f"key 'frameworks': unknown framework '{framework_key}'; allowed: {known_frameworks}",
+                "frameworks",
+            )
             continue
         for category in categories or []:
             if category not in framework.categories:
-                findings.error(audit.path, line, f"key 'frameworks.{framework_key}': unknown category '{category}'; allowed: {', '.join(framework.categories)}, or 'all'", "frameworks")
+                findings.error(
+                    audit.path,
+                    line,
+                    f"key 'frameworks.{framework_key}': unknown category '{category}'; "
+                    f"allowed: {', '.join(framework.categories)}, or 'all'",
+                    "frameworks",
+                )
     request_ids: set[str] = set()
     for request in audit.requests:
         if request.id in request_ids:
@@ -175,7 +228,17 @@ def _check_references(program: Program) -> None:
         request_ids.add(request.id)
         for control_id, line in request.controls:
             if control_id not in program.controls:
-                findings.error(audit.path, line, f"request {request.id}: key 'controls': " + _unknown("control", control_id, control_ids), "controls")
+                findings.error(
+                    audit.path,
+                    line,
+                    f"request {request.id}: key 'controls': " + _unknown("control", control_id, control_ids),
+                    "controls",
+                )
         for evidence_id, line in request.evidence:
             if evidence_id not in program.evidence:
-                findings.error(audit.path, line, f"request {request.id}: key 'evidence': " + _unknown("evidence", evidence_id, evidence_ids), "evidence")
+                findings.error(
+                    audit.path,
+                    line,
+                    f"request {request.id}: key 'evidence': " + _unknown("evidence", evidence_id, evidence_ids),
+                    "evidence",
+                )

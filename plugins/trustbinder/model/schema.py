@@ -59,9 +59,7 @@ class Fields:
         if self.has(key):
             return False
         if required:
-            self.findings.error(
-                self.path, self.line(), f"missing required key '{self._name(key)}'", self._name(key)
-            )
+            self.findings.error(self.path, self.line(), f"missing required key '{self._name(key)}'", self._name(key))
         return True
 
     def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
@@ -87,11 +85,16 @@ class Fields:
     def identifier(self, key: str, *, required: bool = True) -> str | None:
         value = self.text(key, required=required)
         if value is not None and not ID_PATTERN.match(value):
-            self.error(key, f"'{value}' is not a valid ID: use capitals, digits, '.', '_' and '-' ([A-Z0-9][A-Z0-9._-]*)")
+            self.error(
+                key,
+                f"'{value}' is not a valid ID: use capitals, digits, '.', '_' and '-' ([A-Z0-9][A-Z0-9._-]*)",
+            )
             return None
         return value
 
-    def choice(self, key: str, allowed: Iterable[str], *, required: bool = False, default: str | None = None) -> str | None:
+    def choice(
+        self, key: str, allowed: Iterable[str], *, required: bool = False, default: str | None = None
+    ) -> str | None:
         options = list(allowed)
         if self._missing(key, required):
             return default
@@ -152,7 +155,8 @@ class Fields:
             else:
                 raw = value.raw.get(index, item)
                 self.findings.error(
-                    self.path, line,
+                    self.path,
+                    line,
                     f"key '{self._name(key)}': item `{raw}` is {describe(item)}; list items here are text (quote it)",
                     self._name(key),
                 )
@@ -181,7 +185,8 @@ class Fields:
                 out.append(Fields(item, self.path, self.findings, prefix=f"{self._name(key)}[{index}]."))
             else:
                 self.findings.error(
-                    self.path, value.line_of(index),
+                    self.path,
+                    value.line_of(index),
                     f"key '{self._name(key)}': item {index + 1} should be a mapping, found {describe(item)}",
                     self._name(key),
                 )

@@ -98,8 +98,16 @@ def parse_trust(data: object, path: str, findings: Findings) -> Trust:
         end = period.date("end", required=True) if period else None
         if name and status:
             trust.certifications.append(
-                Certification(name, record.text("framework"), status, report, record.text("auditor"),
-                              start, end, record.text("scope"))
+                Certification(
+                    name,
+                    record.text("framework"),
+                    status,
+                    report,
+                    record.text("auditor"),
+                    start,
+                    end,
+                    record.text("scope"),
+                )
             )
     for record in fields.records("subprocessors"):
         name, purpose = record.text("name", required=True), record.text("purpose", required=True)

@@ -85,7 +85,8 @@ def _check_target(program: Program, view: AudienceView, path: str, line: int, ta
     docs = program.docs_dir.relative_to(program.root).as_posix()
     if resolved.startswith("../") or resolved == "..":
         view.findings.error(
-            path, line,
+            path,
+            line,
             f"links to '{target}', outside the docs folder '{docs}'; nothing outside it is published in the {site}",
         )
         return
@@ -93,7 +94,8 @@ def _check_target(program: Program, view: AudienceView, path: str, line: int, ta
         document = program.document_at(resolved)
         if document is not None and not view.reader.can_see(document.audience):
             view.findings.error(
-                path, line,
+                path,
+                line,
                 f"links to {docs}/{resolved} (audience: {document.audience.key}), which the {site} excludes",
             )
         return

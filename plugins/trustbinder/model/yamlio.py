@@ -57,16 +57,16 @@ class InvalidDate(str):
 class _StrictLoader(yaml.SafeLoader):
     line_offset = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise YamlProblem(
                 f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full",
                 event.start_mark.line + 1,
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
-    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
@@ -78,7 +78,7 @@ class _StrictLoader(yaml.SafeLoader):
         result.key_lines = {}
         result.raw = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             key_line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int, float, bool, dt.date)) or key is None:
                 raise YamlProblem("mapping keys must be plain text", key_line)
@@ -87,7 +87,7 @@ class _StrictLoader(yaml.SafeLoader):
                 first = result.key_lines[key_text]
                 first_in_file = first + self.line_offset
                 raise YamlProblem(f"duplicate key '{key_text}' (first set on line {first_in_file})", key_line)
-            result[key_text] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+            result[key_text] = self.construct_object(value_node, deep=True)
             result.key_lines[key_text] = key_line
             raw = _raw_plain_scalar(value_node, result[key_text])
             if raw is not None:
@@ -100,7 +100,7 @@ class _StrictLoader(yaml.SafeLoader):
         result.item_lines = []
         result.raw = {}
         for index, child in enumerate(node.value):
-            value = self.construct_object(child, deep=True)  # type: ignore[no-untyped-call]
+            value = self.construct_object(child, deep=True)
             result.append(value)
             result.item_lines.append(child.start_mark.line + 1)
             raw = _raw_plain_scalar(child, value)
