@@ -11,6 +11,8 @@ import click
 from trustbinder import __version__
 from trustbinder.builder import AUDIENCES, SetupError, build_sites, read_settings
 from trustbinder.model import Audience, load_program
+from trustbinder.model.checks import run_checks
+from trustbinder.model.clock import today
 from trustbinder.model.findings import Finding, Findings
 from trustbinder.model.views import build_view
 from trustbinder.starter import copy_starter
@@ -40,6 +42,7 @@ def collect_findings(config_file: Path) -> Findings:
     if program.ok:
         for reader in Audience:
             findings.extend(build_view(program, reader).findings)
+        findings.extend(run_checks(program, today()))
     return findings
 
 

@@ -1,0 +1,11 @@
+"""Options of the `trustbinder/binder` plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class BinderConfig(Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off."""

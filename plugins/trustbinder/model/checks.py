@@ -1,0 +1,21 @@
+"""Every check `trustbinder check` runs beyond loading: each feature registers its function here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from trustbinder.model.findings import Findings
+from trustbinder.model.program import Program
+
+Check = Callable[[Program, dt.date], Findings]
+
+# Checks run in this order; each returns its own findings and must not raise on a valid program.
+CHECKS: list[Check] = []
+
+
+def run_checks(program: Program, today: dt.date) -> Findings:
+    findings = Findings()
+    for check in CHECKS:
+        findings.extend(check(program, today))
+    return findings
