@@ -16,7 +16,3 @@ class AudienceConfig(Config):
 
     evidence_dir = c.Type(str, default="evidence")
     """Folder of evidence artifacts and sidecars, relative to mkdocs.yml."""
-
-    document_header = c.Type(bool, default=True)
-    """Show owner, version, effective date, approval and controls above each document in internal and
-    auditor builds. The public site never shows it."""

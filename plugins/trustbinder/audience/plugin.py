@@ -8,22 +8,22 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page
 
 from trustbinder.audience.config import AudienceConfig
 from trustbinder.model import Audience, Program, load_program
-from trustbinder.model.documents import DOCUMENT_TYPES, Document
+from trustbinder.model.documents import Document
 from trustbinder.model.findings import Finding
+from trustbinder.model.htmlsafety import active_content
+from trustbinder.model.imagemeta import STRIPPERS, UNSTRIPPABLE_IMAGES, ImageFormatError
 from trustbinder.model.views import AudienceView, build_view
 
 log = logging.getLogger("mkdocs.plugins.trustbinder.audience")
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _problem_report(heading: str, findings: list[Finding]) -> str:
@@ -36,11 +36,6 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
     def __init__(self) -> None:
         self.program: Program | None = None
         self.view: AudienceView | None = None
-        self.templates = Environment(
-            loader=FileSystemLoader(TEMPLATES),
-            autoescape=select_autoescape(default=True),
-            keep_trailing_newline=True,
-        )
 
     @property
     def reader(self) -> Audience:
@@ -71,17 +66,48 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
         if not self.config.enabled or self.view is None:
             return files
         docs_dir = Path(config.docs_dir).resolve()
+        published_assets: list[File] = []
         for file in files:
             if not Path(file.abs_src_path or "").resolve().is_relative_to(docs_dir):
-                continue  # theme files
-            shown = (
-                self.view.shows_page(file.src_uri)
-                if file.is_documentation_page()
-                else self.view.shows_asset(file.src_uri)
-            )
+                if file.src_uri.endswith(".map"):
+                    file.inclusion = InclusionLevel.EXCLUDED  # source maps of theme bundles: not part of a site
+                continue
+            if file.is_documentation_page():
+                shown = self.view.shows_page(file.src_uri)
+            else:
+                shown = self.view.shows_asset(file.src_uri)
+                if shown:
+                    published_assets.append(file)
             if not shown:
                 file.inclusion = InclusionLevel.EXCLUDED
+        if self.reader is Audience.PUBLIC:
+            for file in published_assets:
+                self._publish_clean(file, files, config)
         return files
+
+    def _publish_clean(self, file: File, files: Files, config: MkDocsConfig) -> None:
+        """Public images lose their metadata; active SVG and images we cannot clean are refused."""
+        suffix = Path(file.src_uri).suffix.lower()
+        where = f"{Path(config.docs_dir).name}/{file.src_uri}"
+        if suffix in UNSTRIPPABLE_IMAGES:
+            raise PluginError(
+                f"trustbinder: {where}: {suffix} images cannot be cleaned of metadata for the public site; "
+                "convert it to PNG or JPEG"
+            )
+        if suffix == ".svg":
+            problems = active_content(file.content_string)
+            if problems:
+                raise PluginError(f"trustbinder: {where}: SVG with active content: {'; '.join(problems)}")
+            return
+        strip = STRIPPERS.get(suffix)
+        if strip is None:
+            return
+        try:
+            cleaned = strip(file.content_bytes)
+        except ImageFormatError as error:
+            raise PluginError(f"trustbinder: {where}: {error}") from None
+        files.remove(file)
+        files.append(File.generated(config, file.src_uri, content=cleaned, inclusion=file.inclusion))
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         """Drop excluded pages an explicit `nav:` still names; MkDocs would keep their links (mkdocs#3971)."""
@@ -96,6 +122,8 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or self.view is None or self.program is None:
             return None
+        if page.file.generated_by:
+            return None  # a feature plugin's page, built from what this audience may see
         document = self.program.document_at(page.file.src_uri)
         if document is None or not self.view.shows_page(page.file.src_uri):
             raise PluginError(f"trustbinder: {page.file.src_uri} is not part of the {self.reader.key} site")
@@ -118,24 +146,20 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         document = self._document(page)
-        if (
-            document is None
-            or self.reader is Audience.PUBLIC
-            or not self.config.document_header
-            or document.type not in DOCUMENT_TYPES
-        ):
-            return html_text
-        return self._render_header(document) + html_text
+        if document is not None and self.reader is Audience.PUBLIC:
+            problems = active_content(html_text)
+            if problems:
+                raise PluginError(
+                    f"trustbinder: {document.path} would publish active content on the public site: "
+                    + "; ".join(problems)
+                    + ". Remove the raw HTML (scripts, frames, event handlers and script URLs are never published)."
+                )
+        return html_text
 
     def _document(self, page: Page) -> Document | None:
         if not self.config.enabled or self.program is None:
             return None
         return self.program.document_at(page.file.src_uri)
-
-    def _render_header(self, document: Document) -> str:
-        assert self.program is not None
-        controls = [self.program.controls[c] for c in document.controls if c in self.program.controls]
-        return self.templates.get_template("document_header.html").render(document=document, controls=controls)
 
 
 def _prune(items: list[Any]) -> list[Any]:

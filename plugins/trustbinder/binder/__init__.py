@@ -1,1 +1,3 @@
-"""The `trustbinder/binder` MkDocs plugin. The auditor binder: criteria, controls, evidence index, coverage, gaps, freshness, requests."""
+"""The `trustbinder/binder` MkDocs plugin.
+
+The auditor binder: criteria, controls, evidence index, coverage, gaps, freshness, requests."""

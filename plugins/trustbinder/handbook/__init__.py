@@ -1,1 +1,3 @@
-"""The `trustbinder/handbook` MkDocs plugin. The internal policy handbook: lifecycle fields, review dashboard, criteria index."""
+"""The `trustbinder/handbook` MkDocs plugin.
+
+The internal policy handbook: lifecycle fields, review dashboard, criteria index."""

@@ -19,3 +19,8 @@ def run_checks(program: Program, today: dt.date) -> Findings:
     for check in CHECKS:
         findings.extend(check(program, today))
     return findings
+
+
+from trustbinder.model import lifecycle  # noqa: E402
+
+CHECKS.append(lifecycle.review_findings)

@@ -47,6 +47,7 @@ class Document:
     revisions: list[Revision] = field(default_factory=list)
     description: str | None = None
     theme_meta: dict[str, object] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> its line in the file
 
     @property
     def key(self) -> str:
@@ -122,6 +123,7 @@ def parse_document(src_uri: str, path: str, text: str, findings: Findings) -> Do
         review_every=fields.integer("review_every", default=12, maximum=120),
         last_reviewed=fields.date("last_reviewed"),
         description=fields.text("description"),
+        key_lines=dict(data.key_lines),
     )
     for control_id, line in fields.text_list("controls"):
         if control_id in document.control_lines:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from trustbinder.model.schema import Fields
 from trustbinder.model.yamlio import YamlMap, YamlProblem, parse_yaml
 
 SIDECAR_SUFFIX = ".meta.yml"
+MAX_ARTIFACT_BYTES = 512 * 1024 * 1024
+# A zip container (zip, xlsx, docx, ...) whose members claim more than this many times its own size is
+# treated as a decompression bomb: the binder would expand it when previewing or attaching.
+MAX_ZIP_RATIO = 100
 
 
 @dataclass
@@ -60,6 +65,10 @@ def scan_evidence(evidence_dir: Path, root: Path, findings: Findings) -> list[Ev
                 "with id, title, controls, collected and source",
             )
             continue
+        problem = artifact_size_problem(artifact)
+        if problem:
+            findings.error(rel, None, problem)
+            continue
         item = _parse_sidecar(artifact, sidecar, root, findings)
         if item:
             items.append(item)
@@ -72,6 +81,30 @@ def scan_evidence(evidence_dir: Path, root: Path, findings: Findings) -> list[Ev
                 f"sidecar describes {artifact.relative_to(root).as_posix()}, which does not exist",
             )
     return items
+
+
+def artifact_size_problem(artifact: Path) -> str | None:
+    """Refuse an artifact that is too large, or a zip whose members would expand past the limits.
+
+    Only the zip's central directory is read, never its members.
+    """
+    size = artifact.stat().st_size
+    if size > MAX_ARTIFACT_BYTES:
+        return f"artifact is {size} bytes, over the limit of {MAX_ARTIFACT_BYTES} bytes"
+    with artifact.open("rb") as handle:
+        if handle.read(4) != b"PK\x03\x04":
+            return None
+    try:
+        with zipfile.ZipFile(artifact) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        return f"artifact looks like a zip container but its directory cannot be read ({error})"
+    if expanded > MAX_ARTIFACT_BYTES or expanded > MAX_ZIP_RATIO * max(size, 1):
+        return (
+            f"artifact expands from {size} to {expanded} bytes when unpacked "
+            f"(over {MAX_ZIP_RATIO}x or {MAX_ARTIFACT_BYTES} bytes): refused as a decompression bomb"
+        )
+    return None
 
 
 def _parse_sidecar(artifact: Path, sidecar: Path, root: Path, findings: Findings) -> Evidence | None:

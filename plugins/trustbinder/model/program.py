@@ -14,6 +14,7 @@ from trustbinder.model.evidence import Evidence, scan_evidence
 from trustbinder.model.findings import Findings
 from trustbinder.model.frameworks import Criterion, Framework, load_frameworks
 from trustbinder.model.graph import Graph
+from trustbinder.model.safety import tree_problems
 from trustbinder.model.trust import Trust, parse_trust
 from trustbinder.model.yamlio import YamlProblem, parse_yaml
 
@@ -83,6 +84,10 @@ def load_program(root: Path, docs_dir: str = "content", evidence_dir: str = "evi
     def rel(path: Path) -> str:
         return path.relative_to(root).as_posix()
 
+    tree = tree_problems(root, [content, program.evidence_dir])
+    if tree.errors:
+        findings.extend(tree)  # nothing is read from a tree that could lead outside the program
+        return program
     program.frameworks = load_frameworks(content / "frameworks", root, findings)
     for markdown in sorted(content.rglob("*.md")):
         src_uri = markdown.relative_to(content).as_posix()

@@ -83,6 +83,12 @@ def build_view(program: Program, reader: Audience) -> AudienceView:
 def _check_target(program: Program, view: AudienceView, path: str, line: int, target: str, resolved: str) -> None:
     site = f"{view.reader.key} site"
     docs = program.docs_dir.relative_to(program.root).as_posix()
+    if "\\" in target:
+        view.findings.error(path, line, f"link '{target}' contains a backslash; use '/' between folders")
+        return
+    if target.startswith("/"):
+        view.findings.error(path, line, f"link '{target}' is an absolute path; write it relative to this page")
+        return
     if resolved.startswith("../") or resolved == "..":
         view.findings.error(
             path,

@@ -1,1 +1,3 @@
-"""The `trustbinder/trust` MkDocs plugin. The public trust center: home, documents, subprocessors, feed, FAQ, security.txt."""
+"""The `trustbinder/trust` MkDocs plugin.
+
+The public trust center: home, documents, subprocessors, feed, FAQ, security.txt."""
