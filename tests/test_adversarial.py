@@ -111,7 +111,7 @@ def test_public_page_crossing_an_audience_fails_check(mini: Path, snippet: str, 
     ("old", "new", "line", "message"),
     [
         ("effective: 2026-02-01", "effective: 2026-02-31", 7, "is not a valid date"),
-        ("owner: Head of IT", "owner:\tHead of IT", 5, "invalid YAML"),
+        ("controls: [AC-01, AC-02]", "controls:\n\t- AC-01", 12, "invalid YAML"),
         ("id: POL-AC", "- id: POL-AC", 3, "invalid YAML"),
         ("title: Access Policy", "title: Access Policy\ntitle: Again", 4, "duplicate key 'title'"),
     ],

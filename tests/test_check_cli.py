@@ -177,7 +177,7 @@ def test_all_errors_are_reported_in_one_pass(mini: Path) -> None:
     assert code == 1
     report = json.loads(output)
     assert report["errors"] == 3
-    assert {(f["path"], f["line"], f["key"]) for f in report["findings"]} == {
+    assert {(f["path"], f["line"], f["key"]) for f in report["findings"] if f["level"] == "error"} == {
         (SECURITY, 7, "effective"),
         (CONTROLS, 32, "controls[2].status"),
         (SIDECAR, 3, "controls"),
@@ -206,5 +206,5 @@ def test_public_link_to_internal_page_fails_check(mini: Path) -> None:
 
 def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "-f", str(tmp_path / "mkdocs.yml")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no such file" in result.output

@@ -2,48 +2,57 @@
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import sys
 from pathlib import Path
 
 import click
 
 from trustbinder import __version__
-from trustbinder.builder import AUDIENCES, SetupError, build_sites, read_settings
-from trustbinder.model import Audience, load_program
+from trustbinder.builder import AUDIENCES, ProgramSettings, build_sites
+from trustbinder.commands.common import SetupFailed, config_option, hashing_progress, load_settings
+from trustbinder.commands.report import FORMATS, annotation_path, github_line, render, summary
+from trustbinder.model import Audience, Program, load_program
 from trustbinder.model.checks import run_checks
 from trustbinder.model.clock import today
-from trustbinder.model.findings import Finding, Findings
+from trustbinder.model.findings import Finding, Findings, Level
+from trustbinder.model.hashcache import HashCache
+from trustbinder.model.lock import verify
+from trustbinder.model.program import forget, remember
 from trustbinder.model.views import build_view
 from trustbinder.starter import copy_starter
 
-config_option = click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The program's MkDocs configuration; the program is the folder it is in.",
-)
+
+def _settings(config_file: Path, exit_code: int = 1) -> ProgramSettings:
+    return load_settings(config_file, exit_code)
 
 
-def _settings(config_file: Path):  # type: ignore[no-untyped-def]
-    try:
-        return read_settings(config_file)
-    except SetupError as error:
-        raise click.ClickException(str(error)) from None
+def collect_findings(
+    config_file: Path, *, settings: ProgramSettings | None = None, lock_level: Level = "error"
+) -> Findings:
+    """Everything `check` reports: schema and reference problems, each audience's link problems, the
+    registered checks, and evidence compared with evidence.lock (at `lock_level`)."""
+    return load_and_check(settings or _settings(config_file), lock_level)[1]
 
 
-def collect_findings(config_file: Path) -> Findings:
-    """Everything `check` reports: schema and reference problems, then each audience's link problems."""
-    settings = _settings(config_file)
+def load_and_check(settings: ProgramSettings, lock_level: Level = "error") -> tuple[Program, Findings]:
     program = load_program(settings.root, settings.docs_dir, settings.evidence_dir)
     findings = Findings(list(program.findings))
     if program.ok:
         for reader in Audience:
             findings.extend(build_view(program, reader).findings)
         findings.extend(run_checks(program, today()))
-    return findings
+    findings.extend(_verification(settings, lock_level))
+    return program, findings
+
+
+def _verification(settings: ProgramSettings, level: Level) -> Findings:
+    root = settings.root
+    with hashing_progress() as progress:
+        result = verify(root, (root / settings.evidence_dir).resolve(), HashCache(root), progress)
+    if level == "error":
+        return result.findings
+    return Findings([dataclasses.replace(f, level="warning") for f in result.findings])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,34 +63,40 @@ def main() -> None:
 
 @main.command()
 @config_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(config_file: Path, output_format: str) -> None:
-    """Validate the whole program; exit 1 if anything is wrong."""
-    findings = collect_findings(config_file)
-    ordered = findings.sorted()
-    if output_format == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "errors": len(findings.errors),
-                    "warnings": len(findings.warnings),
-                    "findings": [f.as_dict() for f in ordered],
-                },
-                indent=2,
-            )
-        )
-    else:
-        for finding in ordered:
-            click.echo(str(finding))
-        click.echo(_summary(findings), err=True)
-    if findings.errors:
-        sys.exit(1)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: path:line: level: message; json: one document; github: workflow annotations.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="The lowest level of finding that makes the exit status 1.",
+)
+def check(config_file: Path, output_format: str, fail_on: str) -> None:
+    """Validate the whole program and its evidence in one pass.
 
-
-def _summary(findings: Findings) -> str:
-    if not len(findings):
-        return "trustbinder: the program is valid."
-    return f"trustbinder: {len(findings.errors)} error(s), {len(findings.warnings)} warning(s)."
+    Exit 0 when clean, 1 on findings at or above --fail-on, 2 when the check cannot run (usage, mkdocs.yml).
+    """
+    try:
+        settings = _settings(config_file, exit_code=2)
+    except SetupFailed as failure:
+        if output_format == "github":
+            click.echo(github_line("error", failure.message, annotation_path(Path.cwd(), str(config_file))))
+        raise
+    findings = collect_findings(config_file, settings=settings)
+    failing: list[Finding] = findings.errors + (findings.warnings if fail_on == "warning" else [])
+    rendered = render(findings, output_format, settings.root, failing)
+    if rendered:
+        click.echo(rendered)
+    if output_format != "json":
+        click.echo(summary(findings, failing), err=True)
+    sys.exit(1 if failing else 0)
 
 
 @main.command()
@@ -100,10 +115,12 @@ def _summary(findings: Findings) -> str:
     help="Where the sites go, one sub-folder per audience. [default: site/ next to mkdocs.yml]",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(config_file: Path, audience: str, site_dir: Path | None, strict: bool) -> None:
+@click.option("--no-pdf", is_flag=True, help="Do not write site/auditor/binder.pdf after the auditor site.")
+def build(config_file: Path, audience: str, site_dir: Path | None, strict: bool, no_pdf: bool) -> None:
     """Build the public, internal and auditor sites. A failed build leaves the previous site untouched."""
     settings = _settings(config_file)
-    findings = collect_findings(config_file)
+    # Evidence that differs from evidence.lock stops a strict build; a plain build only warns about it.
+    program, findings = load_and_check(settings, lock_level="error" if strict else "warning")
     problems: list[Finding] = findings.errors + (findings.warnings if strict else [])
     for warning in findings.warnings:
         click.echo(str(warning), err=True)
@@ -114,7 +131,11 @@ def build(config_file: Path, audience: str, site_dir: Path | None, strict: bool)
     audiences = list(AUDIENCES) if audience == "all" else [audience]
     root = (site_dir or settings.root / "site").resolve()
     click.echo(f"Building {', '.join(audiences)} from {settings.config_file} ...", err=True)
-    results = build_sites(settings, audiences, root, strict)
+    remember(program)  # the audience builds reuse it instead of parsing the program again
+    try:
+        results = build_sites(settings, audiences, root, strict)
+    finally:
+        forget()
     failed = [r for r in results if not r.ok]
     for result in results:
         if result.ok:
@@ -123,6 +144,8 @@ def build(config_file: Path, audience: str, site_dir: Path | None, strict: bool)
             click.echo(f"  {result.audience:<9} FAILED, previous site kept:\n{result.message}", err=True)
     if failed:
         sys.exit(1)
+    if "auditor" in audiences and not no_pdf:
+        build_binder_after_sites(settings, root)
 
 
 @main.command()
@@ -135,3 +158,16 @@ def init(directory: Path) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created a program in {directory}: {', '.join(written)}")
     click.echo(f"Next: cd {directory} && trustbinder check && trustbinder build")
+
+
+from trustbinder.commands.evidence import evidence  # noqa: E402
+
+main.add_command(evidence)
+
+from trustbinder.commands.pdf import build_binder_after_sites, pdf  # noqa: E402
+
+main.add_command(pdf)
+
+from trustbinder.commands.coverage import coverage  # noqa: E402
+
+main.add_command(coverage)

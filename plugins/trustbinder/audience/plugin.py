@@ -19,6 +19,7 @@ from trustbinder.audience.config import AudienceConfig
 from trustbinder.model import Audience, Program, load_program
 from trustbinder.model.documents import Document
 from trustbinder.model.findings import Finding
+from trustbinder.model.program import recall
 from trustbinder.model.htmlsafety import active_content
 from trustbinder.model.imagemeta import STRIPPERS, UNSTRIPPABLE_IMAGES, ImageFormatError
 from trustbinder.model.views import AudienceView, build_view
@@ -46,7 +47,9 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
             return config
         root = Path(config.config_file_path).parent
         docs_dir = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
-        program = load_program(root, docs_dir=docs_dir, evidence_dir=self.config.evidence_dir)
+        program = recall(root, docs_dir, self.config.evidence_dir) or load_program(
+            root, docs_dir=docs_dir, evidence_dir=self.config.evidence_dir
+        )
         for warning in program.findings.warnings:
             log.warning(str(warning))
         if program.findings.errors:
@@ -157,7 +160,9 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
         return html_text
 
     def _document(self, page: Page) -> Document | None:
-        if not self.config.enabled or self.program is None:
+        # A generated page may take the place of a document this audience cannot see (the trust center home
+        # over an internal index.md): that document's metadata must not be applied to it.
+        if not self.config.enabled or self.program is None or page.file.generated_by:
             return None
         return self.program.document_at(page.file.src_uri)
 

@@ -9,3 +9,16 @@ from mkdocs.config.base import Config
 class BinderConfig(Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off."""
+
+    folder = c.Type(str, default="binder")
+    """Folder of the site the binder pages go in. Only the auditor build has it; no file of the program may live
+    there."""
+
+    evidence_page_size = c.Type(int, default=250)
+    """Most evidence items on one page of the evidence index; a folder with more is split into parts."""
+
+    preview_rows = c.Type(int, default=5)
+    """Rows of a CSV artifact shown in the evidence index, after its header."""
+
+    preview_bytes = c.Type(int, default=65536)
+    """Most bytes of a JSON or text artifact read for its preview."""

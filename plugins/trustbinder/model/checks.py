@@ -24,3 +24,16 @@ def run_checks(program: Program, today: dt.date) -> Findings:
 from trustbinder.model import lifecycle  # noqa: E402
 
 CHECKS.append(lifecycle.review_findings)
+
+from trustbinder.model import trust  # noqa: E402
+
+CHECKS.append(trust.trust_findings)
+
+from trustbinder.model import collect  # noqa: E402
+
+CHECKS.append(collect.collector_findings)
+
+from trustbinder.model import freshness, gaps  # noqa: E402
+
+CHECKS.append(gaps.gap_findings)
+CHECKS.append(freshness.freshness_findings)

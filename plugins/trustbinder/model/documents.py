@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from trustbinder.model.audience import Audience, restricted_block_problems
 from trustbinder.model.findings import Findings
+from trustbinder.model.listing import parse_listing
 from trustbinder.model.schema import Fields
 from trustbinder.model.schema import describe as _describe
 from trustbinder.model.yamlio import MAX_FRONT_MATTER_BYTES, YamlMap, YamlProblem, parse_yaml
@@ -48,6 +49,8 @@ class Document:
     description: str | None = None
     theme_meta: dict[str, object] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> its line in the file
+    listed: bool = False  # a non-public document named on the trust center (see model/listing.py)
+    summary: str | None = None  # with `listed`, the only text of a non-public document the public sees
 
     @property
     def key(self) -> str:
@@ -140,6 +143,7 @@ def parse_document(src_uri: str, path: str, text: str, findings: Findings) -> Do
             )
         )
     document.theme_meta = {key: data[key] for key in THEME_KEYS if key in data}
+    document.listed, document.summary = parse_listing(fields, audience)
     for markup in restricted_block_problems(body, body_line):
         findings.error(path, markup.line, markup.message)
     return document

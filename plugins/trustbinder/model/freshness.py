@@ -203,12 +203,8 @@ def month_states(freshness: ControlFreshness, months: list[Interval]) -> list[Mo
             index += 1
         if "missing" in seen:
             cells.append("partial" if "covered" in seen else "missing")
-        elif "covered" in seen and not seen - {"covered"}:
-            cells.append("covered")
-        elif "covered" in seen:
-            cells.append("partial")
         else:
-            cells.append("pending")
+            cells.append("covered" if "covered" in seen else "pending")
     return cells
 
 
@@ -219,7 +215,7 @@ def describe_missing(missing: list[Interval]) -> str:
 
 
 def freshness_findings(program: Program, today: dt.date) -> Findings:
-    """A warning per implemented control with ended intervals of a type2 period that lack evidence."""
+    """A warning per implemented control with evidence whose type2 period has ended intervals without any."""
     findings = Findings()
     period = observation_period(program)
     if period is None:
@@ -227,7 +223,8 @@ def freshness_findings(program: Program, today: dt.date) -> Findings:
     visible = Visible.for_reader(program, Audience.AUDITOR)
     for result in program_freshness(visible, today):
         missing = result.missing
-        if not missing:
+        # A control with no evidence at all is already one gap warning; one per interval would bury it.
+        if not missing or not visible.evidence_for_control(result.control_id):
             continue
         control = program.controls[result.control_id]
         frequency = result.frequency or "no frequency"

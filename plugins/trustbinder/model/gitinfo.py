@@ -88,7 +88,7 @@ def last_changes(folder: Path, wanted: Iterable[str] | None = None, *, timeout: 
         return {}
     remaining = set(wanted) if wanted is not None else None
     found: dict[str, LastChange] = {}
-    command = _git(folder, "log", "-z", "--name-only", "--relative", _FORMAT, "--", ".")
+    command = _git(folder, "log", "-z", "--name-only", "--relative", "--no-renames", _FORMAT, "--", ".")
     try:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=folder, text=False

@@ -247,3 +247,21 @@ def _check_references(program: Program) -> None:
                     f"request {request.id}: key 'evidence': " + _unknown("evidence", evidence_id, evidence_ids),
                     "evidence",
                 )
+
+
+# A program the caller already loaded and validated, handed to builds in this process and in processes
+# forked from it, so one `trustbinder build` parses the program once rather than once per audience.
+_remembered: dict[tuple[Path, Path, Path], Program] = {}
+
+
+def remember(program: Program) -> None:
+    _remembered[(program.root, program.docs_dir, program.evidence_dir)] = program
+
+
+def forget() -> None:
+    _remembered.clear()
+
+
+def recall(root: Path, docs_dir: str, evidence_dir: str) -> Program | None:
+    root = root.resolve()
+    return _remembered.get((root, (root / docs_dir).resolve(), (root / evidence_dir).resolve()))

@@ -28,21 +28,25 @@ def tree_problems(root: Path, folders: list[Path]) -> Findings:
 
 
 def _walk(root: Path, folder: Path, findings: Findings) -> None:
+    """Depth-first over directory entries; DirEntry knows if it is a symlink without another stat call."""
     seen: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames.sort()
-        for name in sorted(dirnames + filenames):
-            path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
-            key = unicodedata.normalize("NFC", rel).casefold()
-            if key in seen:
-                findings.error(
-                    rel, None, f"name collides with {seen[key]}: names may not differ only by case or Unicode form"
-                )
-            else:
-                seen[key] = rel
-            if path.is_symlink():
-                _check_symlink(root, path, rel, findings)
+    root_text = str(root)
+    pending = [str(folder.resolve())]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                rel = os.path.relpath(entry.path, root_text).replace(os.sep, "/")
+                key = unicodedata.normalize("NFC", rel).casefold()
+                if key in seen:
+                    findings.error(
+                        rel, None, f"name collides with {seen[key]}: names may not differ only by case or Unicode form"
+                    )
+                else:
+                    seen[key] = rel
+                if entry.is_symlink():
+                    _check_symlink(root, Path(entry.path), rel, findings)
+                elif entry.is_dir():
+                    pending.append(entry.path)
 
 
 def _check_symlink(root: Path, path: Path, rel: str, findings: Findings) -> None:

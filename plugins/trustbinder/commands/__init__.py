@@ -1,0 +1,1 @@
+"""Sub-commands of the `trustbinder` command line, one module per feature."""

@@ -1,0 +1,69 @@
+"""Navigation by document type: readable titles for the document folders and a stable order.
+
+MkDocs names a folder's section after the folder ("Narratives") and sorts sections alphabetically. In the
+handbook the home page comes first, then policies, procedures and the system description, then any other
+folder, then the generated handbook pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.pages import Page
+
+
+def _folder(item: Any) -> str | None:
+    """The top-level docs folder a section holds, from the first page found under it."""
+    if isinstance(item, Page):
+        uri = item.file.src_uri
+        return uri.split("/", 1)[0] if "/" in uri else None
+    if isinstance(item, Section):
+        for child in item.children:
+            folder = _folder(child)
+            if folder is not None:
+                return folder
+    return None
+
+
+def arrange(nav: Navigation, titles: dict[str, str], generated_folder: str) -> Navigation:
+    """Rename and reorder the top level of an automatic navigation."""
+    order = list(titles)
+
+    def rank(position: int, item: Any) -> tuple[int, int, int]:
+        if not isinstance(item, Section):
+            return (0, 0, position)
+        folder = _folder(item)
+        if folder in titles:
+            item.title = titles[folder]
+            return (1, order.index(folder), position)
+        if folder == generated_folder:
+            return (3, 0, position)
+        return (2, 0, position)
+
+    items = [item for _, item in sorted(enumerate(nav.items), key=lambda pair: rank(*pair))]
+    return _rebuilt(items)
+
+
+def append_section(nav: Navigation, title: str, pages: list[Page]) -> Navigation:
+    """Add generated pages an explicit `nav:` does not name, as one section at the end."""
+    missing = [page for page in pages if page not in nav.pages]
+    if not missing:
+        return nav
+    return _rebuilt([*nav.items, Section(title, missing)])
+
+
+def _rebuilt(items: list[Any]) -> Navigation:
+    pages: list[Page] = []
+
+    def collect(children: list[Any]) -> None:
+        for child in children:
+            if isinstance(child, Page):
+                pages.append(child)
+            elif isinstance(child, Section):
+                collect(child.children)
+
+    collect(items)
+    _add_previous_and_next_links(pages)
+    _add_parent_links(items)
+    return Navigation(items, pages)

@@ -1,0 +1,250 @@
+"""Everything the print template shows, moved out of the model into plain records.
+
+Coverage is computed here from `program.graph` (criterion -> controls, control -> documents and evidence):
+the binder needs only the mapping and a status per criterion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from trustbinder import __version__
+from trustbinder.model import Audience, Program
+from trustbinder.model.controls import Control
+from trustbinder.model.documents import Document
+from trustbinder.model.evidence import Evidence
+from trustbinder.model.frameworks import Criterion
+from trustbinder.model.views import build_view
+from trustbinder.pdf import anchors
+from trustbinder.pdf.markdown import render_markdown
+
+DOCUMENT_SECTIONS = (("policy", "Policies"), ("procedure", "Procedures"))
+
+
+@dataclass
+class EvidenceEntry:
+    """One artifact and how the binder carries it."""
+
+    item: Evidence
+    sha256: str
+    kind: str  # pdf | image | file
+    pages: int = 0  # pages merged (pdf) or placed (image)
+    landscape: bool = False
+    reason: str | None = None  # why it is not embedded, when it is not
+    attachment: str | None = None  # name of the file attachment, when attached
+    attach_reason: str | None = None  # why it is not attached either (too large)
+    image_url: str = ""  # file URL of an image placed as a page
+
+    @property
+    def anchor(self) -> str:
+        return anchors.evidence_anchor(self.item.id)
+
+    @property
+    def embedded(self) -> bool:
+        return self.pages > 0
+
+    def page_anchor(self, page: int) -> str:
+        return anchors.evidence_page_anchor(self.item.id, page)
+
+    @property
+    def last_anchor(self) -> str:
+        return self.page_anchor(self.pages)
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    framework_name: str
+    controls: list[Control]
+    documents: list[Document]
+    evidence: list[str]
+
+    @property
+    def anchor(self) -> str:
+        return anchors.criterion_anchor(self.criterion.framework, self.criterion.id)
+
+    @property
+    def status(self) -> str:
+        if not self.controls:
+            return "not covered"
+        if any(c.status == "implemented" for c in self.controls):
+            return "covered"
+        return "not yet implemented"
+
+
+@dataclass
+class FrameworkCoverage:
+    key: str
+    name: str
+    categories: list[str]
+    rows: list[CriterionRow]
+
+    @property
+    def anchor(self) -> str:
+        return anchors.anchor("coverage", self.key)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(row.status for row in self.rows)
+
+
+@dataclass
+class ControlRow:
+    control: Control
+    criteria: list[tuple[str, str, str | None]]  # framework name, criterion ID, anchor when in scope
+    documents: list[Document]
+    evidence: list[Evidence]
+
+    @property
+    def anchor(self) -> str:
+        return anchors.control_anchor(self.control.id)
+
+
+@dataclass
+class DocumentEntry:
+    document: Document
+    html: Markup
+    controls: list[str]
+
+    @property
+    def anchor(self) -> str:
+        return anchors.document_anchor(self.document.key)
+
+
+@dataclass
+class BinderContext:
+    program: Program
+    organization: str
+    system: str
+    auditor: str
+    commit: str | None
+    built: dt.datetime
+    version: str
+    narratives: list[DocumentEntry]
+    document_sections: list[tuple[str, str, list[DocumentEntry]]]  # anchor, heading, documents
+    coverage: list[FrameworkCoverage]
+    controls: list[ControlRow]
+    evidence: list[EvidenceEntry]
+    counts: dict[str, int] = field(default_factory=dict)
+    request_counts: Counter[str] = field(default_factory=Counter)
+
+    def evidence_entry(self, evidence_id: str) -> EvidenceEntry | None:
+        return next((e for e in self.evidence if e.item.id == evidence_id), None)
+
+
+def build_commit(root: Path) -> str | None:
+    """The commit the program is at, when it is in a git work tree; None otherwise."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = result.stdout.strip()
+    return commit if result.returncode == 0 and commit else None
+
+
+def _document_entries(program: Program, documents: list[Document], markdown: dict[str, str]) -> list[DocumentEntry]:
+    entries = []
+    for document in documents:
+        html = render_markdown(program, document.src_uri, document.key, markdown.get(document.src_uri, ""))
+        controls = program.graph.controls_for_document(document.id) if document.id else []
+        entries.append(DocumentEntry(document, Markup(html), controls))  # noqa: S704 - the program's own Markdown
+    return entries
+
+
+def _coverage(program: Program) -> list[FrameworkCoverage]:
+    out = []
+    for key, categories in program.audit.scope.items():
+        framework = program.frameworks.get(key)
+        if framework is None:
+            continue
+        rows = []
+        for criterion in framework.in_categories(categories):
+            control_ids = program.graph.controls_for_criterion(key, criterion.id)
+            documents = [program.document(d) for d in program.graph.documents_for_criterion(key, criterion.id)]
+            rows.append(
+                CriterionRow(
+                    criterion,
+                    framework.short_name,
+                    [program.controls[c] for c in control_ids],
+                    [d for d in documents if d is not None],
+                    program.graph.evidence_for_criterion(key, criterion.id),
+                )
+            )
+        names = [framework.categories.get(c, c) for c in categories] if categories else ["all"]
+        out.append(FrameworkCoverage(key, framework.name, names, rows))
+    return out
+
+
+def _control_rows(program: Program) -> list[ControlRow]:
+    in_scope = {(c.framework, c.id) for c in program.criteria_in_scope()}
+    rows = []
+    for control in program.controls.values():
+        criteria = []
+        for framework_key, criterion_id in program.graph.criteria_for_control(control.id):
+            framework = program.frameworks[framework_key]
+            target = (
+                anchors.criterion_anchor(framework_key, criterion_id)
+                if (framework_key, criterion_id) in in_scope
+                else None
+            )
+            criteria.append((framework.short_name, criterion_id, target))
+        documents = [program.document(d) for d in program.graph.documents_for_control(control.id)]
+        evidence = [program.evidence[e] for e in program.graph.evidence_for_control(control.id)]
+        rows.append(ControlRow(control, criteria, [d for d in documents if d is not None], evidence))
+    return rows
+
+
+def build_context(
+    program: Program, evidence: list[EvidenceEntry], commit: str | None, built: dt.datetime
+) -> BinderContext:
+    view = build_view(program, Audience.AUDITOR)
+    documents = program.documents_for(Audience.AUDITOR)
+    narratives = _document_entries(program, [d for d in documents if d.type == "narrative"], view.markdown)
+    sections = []
+    for doc_type, heading in DOCUMENT_SECTIONS:
+        entries = _document_entries(program, [d for d in documents if d.type == doc_type], view.markdown)
+        if entries:
+            sections.append((anchors.anchor("section", doc_type), heading, entries))
+    coverage = _coverage(program)
+    controls = _control_rows(program)
+    audit = program.audit
+    statuses = Counter(c.control.status for c in controls)
+    covered = sum(1 for f in coverage for row in f.rows if row.status == "covered")
+    counts = {
+        "criteria": sum(len(f.rows) for f in coverage),
+        "criteria_covered": covered,
+        "controls": len(controls),
+        "controls_implemented": statuses.get("implemented", 0),
+        "documents": sum(len(entries) for _, _, entries in sections) + len(narratives),
+        "evidence": len(evidence),
+        "embedded": sum(1 for e in evidence if e.embedded),
+        "requests": len(audit.requests),
+    }
+    return BinderContext(
+        program=program,
+        organization=audit.organization or program.trust.company_name or "the organization",
+        system=audit.system or "the system",
+        auditor=audit.auditor or "the auditor",
+        commit=commit,
+        built=built,
+        version=__version__,
+        narratives=narratives,
+        document_sections=sections,
+        coverage=coverage,
+        controls=controls,
+        evidence=evidence,
+        counts=counts,
+        request_counts=Counter(r.status for r in audit.requests),
+    )
