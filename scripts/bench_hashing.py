@@ -29,7 +29,7 @@ from pathlib import Path
 
 from trustbinder.model.findings import Findings
 from trustbinder.model.hashcache import CACHE_DIR, HashCache
-from trustbinder.model.lock import list_artifacts, snapshot
+from trustbinder.model.lock import list_evidence, snapshot
 
 
 def generate(root: Path, count: int, seed: int) -> None:
@@ -86,7 +86,7 @@ def main() -> int:
         root = scratch
         generate(root, args.files, args.seed)
     try:
-        files = list_artifacts(root / "evidence")
+        files = [root / rel for rel, _ in list_evidence(root, root / "evidence")]
         total = sum(p.stat().st_size for p in files)
         for path in files:  # into the page cache, for both tools alike
             path.read_bytes()
@@ -103,7 +103,7 @@ def main() -> int:
         trustbinder_pass()
         warm = best_of(args.runs, trustbinder_pass)
         check = HashCache(root)
-        check.digests(files)
+        check.digests([rel for rel, _ in list_evidence(root, root / "evidence")])
         result = {
             "files": len(files),
             "bytes": total,

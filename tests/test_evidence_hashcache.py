@@ -56,15 +56,16 @@ def tree(tmp_path: Path) -> Path:
     return root
 
 
-def files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "evidence").rglob("*") if p.is_file())
+def files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in (root / "evidence").rglob("*") if p.is_file())
 
 
 def test_digests_are_sha256_of_the_bytes(tree: Path) -> None:
     digests = HashCache(tree).digests(files(tree))
-    for path, digest in digests.items():
-        assert digest.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
-        assert digest.size == path.stat().st_size
+    assert sorted(digests) == files(tree)
+    for rel, digest in digests.items():
+        assert digest.sha256 == hashlib.sha256((tree / rel).read_bytes()).hexdigest()
+        assert digest.size == (tree / rel).stat().st_size
 
 
 def test_warm_run_reads_no_file(tree: Path, reads: list[str]) -> None:
@@ -92,7 +93,7 @@ def test_changed_file_is_read_again(tree: Path, reads: list[str]) -> None:
     reads.clear()
     digests = HashCache(tree).digests(files(tree))
     assert reads == ["file4.bin"]
-    assert digests[target].sha256 == hashlib.sha256(bytes(data)).hexdigest()
+    assert digests["evidence/folder1/file4.bin"].sha256 == hashlib.sha256(bytes(data)).hexdigest()
 
 
 def test_a_file_whose_mtime_was_put_back_is_still_read_again(tree: Path, reads: list[str]) -> None:

@@ -73,9 +73,7 @@ def test_overdue_and_due_soon_reviews_carry_a_worded_badge(internal: Path) -> No
     assert facts(page(internal, "narratives/system"))["Approved"] == "Not recorded"
 
 
-def test_badges_follow_source_date_epoch(
-    handbook: Path, build_site: Builder, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_badges_follow_source_date_epoch(handbook: Path, build_site: Builder, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1766232000")  # 2025-12-20: the lapsed policy is due in 21 days
     site = build_site(handbook, "internal")
     assert facts(page(site, "policies/lapsed"))["Next review"] == "2026-01-10 (every 12 months) Due within 30 days"
@@ -112,7 +110,10 @@ def test_criteria_index_lists_only_documents_this_handbook_shows(internal: Path)
     rows = {row[0].split(" ")[0]: row for row in table_rows(coverage)}
     in_scope = [c.id for c in load_program(program_of(internal)).criteria_in_scope()]
     assert list(rows) == in_scope and len(in_scope) == 33  # every SOC 2 security criterion, in catalog order
-    assert rows["CC6.1"][1:] == ["POL-CURRENT Current Policy (Policy) PRC-ONBOARD Onboarding Procedure (Procedure)", "AC-01"]
+    assert rows["CC6.1"][1:] == [
+        "POL-CURRENT Current Policy (Policy) PRC-ONBOARD Onboarding Procedure (Procedure)",
+        "AC-01",
+    ]
     assert rows["CC6.2"][1:] == ["POL-CURRENT Current Policy (Policy) POL-LAPSED Lapsed Policy (Policy)", "AC-02"]
     # OPS-01 is implemented by an auditor-only runbook and by the internal system description.
     assert rows["CC6.7"][1:] == ["NAR-SYSTEM System Overview (System description)", "OPS-01"]
@@ -147,12 +148,18 @@ def test_review_schedule_lists_every_visible_document_overdue_first(internal: Pa
 
 def test_navigation_by_type_with_readable_titles(internal: Path) -> None:
     home = page(internal, "")
-    sections = [text(t) for t in re.findall(r'<label class="md-nav__title" for="__nav_\d+">(.*?)</label>', home, re.DOTALL)]
+    sections = [
+        text(t) for t in re.findall(r'<label class="md-nav__title" for="__nav_\d+">(.*?)</label>', home, re.DOTALL)
+    ]
     assert sections == ["Policies", "Procedures", "System description", "Handbook"]
     assert "Narratives" not in home
     policies = page(internal, "policies")
     assert text(article(policies)).startswith("Policies The 3 policies in this handbook")
-    assert [row[2].split(" POL-")[0] for row in table_rows(policies)] == ["Current Policy", "Lapsed Policy", "Soon Policy"]
+    assert [row[2].split(" POL-")[0] for row in table_rows(policies)] == [
+        "Current Policy",
+        "Lapsed Policy",
+        "Soon Policy",
+    ]
     narratives = text(article(page(internal, "narratives")))
     assert narratives.startswith("System description The one document in this section")
 
@@ -208,7 +215,11 @@ def test_a_file_where_a_page_is_generated_is_refused(handbook: Path, caplog: pyt
 
 
 def test_header_can_be_turned_off(handbook: Path, build_site: Builder) -> None:
-    edit(handbook / "mkdocs.yml", "  - trustbinder/handbook\n", "  - trustbinder/handbook:\n      document_header: false\n")
+    edit(
+        handbook / "mkdocs.yml",
+        "  - trustbinder/handbook\n",
+        "  - trustbinder/handbook:\n      document_header: false\n",
+    )
     site = build_site(handbook, "internal")
     assert "tb-document-header" not in page(site, "policies/current")
     assert (site / "handbook" / "reviews" / "index.html").is_file()

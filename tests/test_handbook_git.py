@@ -12,7 +12,6 @@ import pytest
 from conftest import Builder, edit
 from test_handbook_helpers import facts, handbook_program, page
 
-from trustbinder.model import gitinfo
 from trustbinder.model.gitinfo import last_changes
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -122,7 +121,7 @@ def test_a_thousand_files_take_one_quick_pass(tmp_path: Path, monkeypatch: pytes
         logs.append(command)
         return real_popen(command, *args, **kwargs)  # type: ignore[call-overload, no-any-return]
 
-    monkeypatch.setattr(gitinfo.subprocess, "Popen", counting_popen)
+    monkeypatch.setattr(subprocess, "Popen", counting_popen)
     wanted = [f"policies/policy-{index:04d}.md" for index in range(1000)]
     started = time.perf_counter()
     changes = last_changes(repo / "content", wanted)

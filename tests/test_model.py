@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -133,3 +134,21 @@ def test_link_parsing_and_resolution() -> None:
     assert resolve_target("policies/a.md", "../../evidence/x.pdf") == "../evidence/x.pdf"
     assert resolve_target("policies/a.md", "/assets/l.svg") == "assets/l.svg"
     assert resolve_target("policies/a.md", "sub/") == "policies/sub/index.md"
+
+
+def test_reload_reuses_unchanged_files_and_rereads_edited_ones(mini: Path) -> None:
+    first = load_program(mini)
+    again = load_program(mini)
+    assert again.document("POL-AC") is first.document("POL-AC")  # unchanged: the same parsed object
+    assert again.evidence["EV-0001"] is first.evidence["EV-0001"]
+    policy = mini / "content" / "policies" / "access.md"
+    edit(policy, "title: Access Policy", "title: Access Control Policy")
+    os.utime(policy, ns=(policy.stat().st_atime_ns, policy.stat().st_mtime_ns + 1_000_000))
+    edited = load_program(mini)
+    assert edited.document("POL-AC").title == "Access Control Policy"  # type: ignore[union-attr]
+
+
+def test_reload_replays_the_findings_of_unchanged_files(mini: Path) -> None:
+    edit(mini / "content" / "policies" / "access.md", 'version: "2.0"', "version: 2.0")
+    first = [str(f) for f in load_program(mini).findings]
+    assert first and first == [str(f) for f in load_program(mini).findings]

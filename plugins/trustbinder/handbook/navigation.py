@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mkdocs.structure import StructureItem
 from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page
 
@@ -47,7 +48,7 @@ def arrange(nav: Navigation, titles: dict[str, str], generated_folder: str) -> N
 
 def append_section(nav: Navigation, title: str, pages: list[Page]) -> Navigation:
     """Add generated pages an explicit `nav:` does not name, as one section at the end."""
-    missing = [page for page in pages if page not in nav.pages]
+    missing: list[StructureItem] = [page for page in pages if page not in nav.pages]
     if not missing:
         return nav
     return _rebuilt([*nav.items, Section(title, missing)])

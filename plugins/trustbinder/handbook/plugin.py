@@ -63,14 +63,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.config.review_schedule:
             planned.append(("reviews", f"{folder}/reviews.md", partial(pages.review_schedule, visible, self.today)))
         if self.config.criteria_index:
-            build = partial(pages.criteria_index, self.state.program, visible)
-            planned.append(("criteria", f"{folder}/criteria.md", build))
+            coverage = partial(pages.criteria_index, self.state.program, visible)
+            planned.append(("criteria", f"{folder}/criteria.md", coverage))
         if self.config.section_indexes and config.nav is None:
             for section, title in self.config.section_titles.items():
                 members = [d for d in visible if d.src_uri.startswith(f"{section}/")]
                 if members and not _has_index(files, section):
-                    build = partial(pages.section_index, section, str(title), members, self.today)
-                    planned.append((section, f"{section}/index.md", build))
+                    landing = partial(pages.section_index, section, str(title), members, self.today)
+                    planned.append((section, f"{section}/index.md", landing))
         for role, src_uri, _ in planned:
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
@@ -81,8 +81,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.generated[role] = File.generated(config, src_uri, content="")
             files.append(self.generated[role])
         # Links are relative to each page's URL, which exists only once the file does.
-        for role, _, build in planned:
-            self.generated[role].content_string = build(self._href(self.generated[role], files))
+        for role, _, render in planned:
+            self.generated[role].content_string = render(self._href(self.generated[role], files))
 
     def _href(self, page: File, files: Files) -> pages.Href:
         def href(document: Document) -> str:

@@ -6,10 +6,12 @@ import datetime as dt
 import os
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from trustbinder.model.audience import Audience
 from trustbinder.model.findings import Findings
+from trustbinder.model.memo import file_stamp, memoized
 from trustbinder.model.schema import Fields
 from trustbinder.model.yamlio import YamlMap, YamlProblem, parse_yaml
 
@@ -76,17 +78,20 @@ def scan_evidence(evidence_dir: Path, root: Path, findings: Findings) -> list[Ev
                 f"evidence file has no sidecar: create {sidecar} with id, title, controls, collected and source",
             )
             continue
-        size = (root / rel).stat().st_size
+        size = os.stat(os.path.join(root, rel)).st_size
         problem = artifact_size_problem(root / rel, size)
         if problem:
             findings.error(rel, None, problem)
             continue
-        item = _parse_sidecar(rel, sidecar, root, size, findings)
+        sidecar_path = os.path.join(root, sidecar)
+        stamp = (file_stamp(sidecar_path), size)
+        item = memoized(sidecar_path, stamp, findings, partial(_parse_sidecar, rel, sidecar, root, size))
         if item:
             items.append(item)
+    listed = set(files)
     for sidecar in sorted(sidecars):
         artifact = sidecar[: -len(SIDECAR_SUFFIX)]
-        if not (root / artifact).is_file():
+        if artifact not in listed:
             findings.error(sidecar, 1, f"sidecar describes {artifact}, which does not exist")
     return items
 

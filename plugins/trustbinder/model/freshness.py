@@ -131,7 +131,9 @@ def split_period(start: dt.date, end: dt.date, unit: Unit) -> list[Interval]:
     current = _unit_start(start, unit)
     while current <= end:
         following = _following(current, unit)
-        intervals.append(Interval(max(current, start), min(following - dt.timedelta(days=1), end), _label(current, unit)))
+        intervals.append(
+            Interval(max(current, start), min(following - dt.timedelta(days=1), end), _label(current, unit))
+        )
         current = following
     return intervals
 

@@ -100,7 +100,7 @@ class HashCache:
         self.entries: dict[str, list[int | str]] = self._load() if use_cache else {}
         self.changed = False
         self.stats = HashStats()
-        self.unreadable: dict[Path, str] = {}  # files the last `digests` call could not read, with why
+        self.unreadable: dict[str, str] = {}  # files the last `digests` call could not read, with why
 
     def _load(self) -> dict[str, list[int | str]]:
         try:
@@ -112,10 +112,6 @@ class HashCache:
         entries = data.get("entries")
         return entries if isinstance(entries, dict) else {}
 
-    def _rel(self, path: Path) -> str:
-        # abspath only joins strings; resolving every one of thousands of paths would cost a syscall per part.
-        return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
-
     def _lookup(self, rel: str, stat: os.stat_result) -> str | None:
         entry = self.entries.get(rel)
         if not isinstance(entry, list) or len(entry) != 5:
@@ -124,38 +120,42 @@ class HashCache:
             return None
         return entry[4]
 
-    def digests(self, paths: Sequence[Path], progress: Progress | None = None) -> dict[Path, FileDigest]:
-        """Digest of every readable path; unchanged files are answered without being opened."""
+    def digests(self, rels: Sequence[str], progress: Progress | None = None) -> dict[str, FileDigest]:
+        """Digest of every readable file, named by its path relative to the root ("evidence/a.csv").
+
+        Unchanged files are answered without being opened. Paths stay strings on this path: with tens of
+        thousands of files, building Path objects costs more than the stat calls.
+        """
         started = time.perf_counter()
         self.stats = HashStats()
-        result: dict[Path, FileDigest] = {}
-        pending: list[tuple[Path, str, os.stat_result]] = []
         self.unreadable = {}
-        for path in paths:
+        base = str(self.root) + os.sep
+        result: dict[str, FileDigest] = {}
+        pending: list[tuple[str, str, os.stat_result]] = []
+        for rel in rels:
+            full = base + rel
             try:
-                stat = path.stat()
+                stat = os.stat(full)
             except OSError as error:
-                self.unreadable[path] = error.strerror or str(error)
+                self.unreadable[rel] = error.strerror or str(error)
                 continue
-            rel = self._rel(path)
             known = self._lookup(rel, stat) if self.use_cache else None
             if known is not None:
-                result[path] = FileDigest(stat.st_size, known)
-                self.stats.cached_files += 1
+                result[rel] = FileDigest(stat.st_size, known)
             else:
-                pending.append((path, rel, stat))
+                pending.append((full, rel, stat))
+        self.stats.cached_files = len(result)
         total = sum(stat.st_size for _, _, stat in pending)
-        for (path, _, stat), sha in zip(pending, self._hash_all(pending, total, progress), strict=True):
-            if sha is None:
-                continue
-            result[path] = FileDigest(stat.st_size, sha)
+        for (_, rel, stat), sha in zip(pending, self._hash_all(pending, total, progress), strict=True):
+            if sha is not None:
+                result[rel] = FileDigest(stat.st_size, sha)
         self.stats.hashed_files = len(pending)
         self.stats.hashed_bytes = total
         self.stats.seconds = time.perf_counter() - started
         return result
 
     def _hash_all(
-        self, pending: list[tuple[Path, str, os.stat_result]], total: int, progress: Progress | None
+        self, pending: list[tuple[str, str, os.stat_result]], total: int, progress: Progress | None
     ) -> Iterable[str | None]:
         if len(pending) < 4 or self.workers == 1:
             for item in pending:
@@ -171,22 +171,22 @@ class HashCache:
                     progress(item[2].st_size, total)
                 yield sha
 
-    def _hash_one(self, path: Path, rel: str, before: os.stat_result) -> str | None:
+    def _hash_one(self, full: str, rel: str, before: os.stat_result) -> str | None:
         hashed_at = time.time_ns()
         try:
-            sha = sha256_file(path, before.st_size)
-            after = path.stat()
+            sha = sha256_file(Path(full), before.st_size)
+            after = os.stat(full)
         except OSError as error:
-            self.unreadable[path] = error.strerror or str(error)
+            self.unreadable[rel] = error.strerror or str(error)
             return None
         if self.use_cache and _key(after) == _key(before) and not _is_racy(after, hashed_at):
             self.entries[rel] = [*_key(after), sha]
             self.changed = True
         return sha
 
-    def forget_except(self, keep: Iterable[Path]) -> None:
+    def forget_except(self, keep: Iterable[str]) -> None:
         """Drop entries of files no longer in the tree, so the cache does not grow forever."""
-        wanted = {self._rel(path) for path in keep}
+        wanted = set(keep)
         stale = [rel for rel in self.entries if rel not in wanted]
         for rel in stale:
             del self.entries[rel]

@@ -30,7 +30,7 @@ class _Scanner(HTMLParser):
             elif name in URL_ATTRIBUTES and value:
                 compact = "".join(value.split()).lower()
                 if compact.startswith(UNSAFE_SCHEMES):
-                    self.problems.append(f"{name}=\"{value[:40]}\" on <{tag}>")
+                    self.problems.append(f'{name}="{value[:40]}" on <{tag}>')
 
     handle_startendtag = handle_starttag
 

@@ -176,16 +176,22 @@ class TreeFile:
     sidecar_sha256: str | None
 
 
-def list_artifacts(evidence_dir: Path) -> list[Path]:
-    """Every artifact under evidence/, sorted; dotfiles and dot-folders are not evidence."""
-    found: list[Path] = []
+def list_evidence(root: Path, evidence_dir: Path) -> list[tuple[str, bool]]:
+    """Every artifact under evidence/ as (path relative to root, whether its sidecar exists), sorted.
+
+    Dotfiles and dot-folders are not evidence. One directory listing answers both questions, and paths
+    stay strings: this runs on every check and build, over tens of thousands of files.
+    """
+    found: list[tuple[str, bool]] = []
     if not evidence_dir.is_dir():
         return found
     for folder, dirnames, filenames in os.walk(evidence_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
+        names = set(filenames)
         for name in filenames:
             if not name.startswith(".") and not name.endswith(SIDECAR_SUFFIX):
-                found.append(Path(folder) / name)
+                found.append((prefix + name, name + SIDECAR_SUFFIX in names))
     return sorted(found)
 
 
@@ -193,30 +199,20 @@ def snapshot(
     root: Path, evidence_dir: Path, cache: HashCache, findings: Findings, progress: Progress | None = None
 ) -> list[TreeFile]:
     """Hash every artifact and sidecar under evidence/ (through the cache); unreadable files are findings."""
-    artifacts = list_artifacts(evidence_dir)
-    sidecars = [a.with_name(a.name + SIDECAR_SUFFIX) for a in artifacts]
-    present = [s for s in sidecars if s.is_file()]
-    digests = cache.digests(artifacts + present, progress)
-    cache.forget_except(artifacts + present)
+    listed = list_evidence(root.resolve(), evidence_dir.resolve())
+    wanted = [rel for rel, _ in listed] + [rel + SIDECAR_SUFFIX for rel, has_sidecar in listed if has_sidecar]
+    digests = cache.digests(wanted, progress)
+    cache.forget_except(wanted)
     cache.save()
-    for path, reason in sorted(cache.unreadable.items()):
-        findings.error(_rel(root, path), None, f"cannot be read to check it against {LOCK_NAME}: {reason}")
+    for rel, reason in sorted(cache.unreadable.items()):
+        findings.error(rel, None, f"cannot be read to check it against {LOCK_NAME}: {reason}")
     tree: list[TreeFile] = []
-    for artifact, sidecar in zip(artifacts, sidecars, strict=True):
-        digest = digests.get(artifact)
-        if digest is None:
-            continue
-        sidecar_digest = digests.get(sidecar)
-        tree.append(
-            TreeFile(
-                _rel(root, artifact), digest.size, digest.sha256, sidecar_digest.sha256 if sidecar_digest else None
-            )
-        )
+    for rel, _ in listed:
+        digest = digests.get(rel)
+        if digest is not None:
+            sidecar = digests.get(rel + SIDECAR_SUFFIX)
+            tree.append(TreeFile(rel, digest.size, digest.sha256, sidecar.sha256 if sidecar else None))
     return tree
-
-
-def _rel(root: Path, path: Path) -> str:
-    return Path(os.path.relpath(path, root)).as_posix()
 
 
 def entries_for(
@@ -224,6 +220,7 @@ def entries_for(
 ) -> tuple[list[LockEntry], Findings]:
     """Lock entries for the whole tree, or the evidence problems that must be fixed before it can be locked."""
     findings = Findings()
+    root, evidence_dir = root.resolve(), evidence_dir.resolve()
     items = scan_evidence(evidence_dir, root, findings)
     ids: dict[str, str] = {}
     seen: set[str] = set()
@@ -277,7 +274,7 @@ def verify(root: Path, evidence_dir: Path, cache: HashCache, progress: Progress 
     lock = read_lock(lock_path)
     findings = Findings(list(lock.findings))
     tree = snapshot(root, evidence_dir, cache, findings, progress)
-    unreadable = {_rel(root, path) for path in cache.unreadable}
+    unreadable = set(cache.unreadable)
     _compare(root, lock, {file.path: file for file in tree}, unreadable, findings)
     return Verification(findings, checked=len(tree))
 
@@ -386,18 +383,16 @@ def record_new(
     problems = usable_lock_problems(root)
     if problems.errors:
         raise LockRefused(problems)
-    files = [root / path for path in artifacts]
-    sidecars = [file.with_name(file.name + SIDECAR_SUFFIX) for file in files]
-    digests = cache.digests(files + sidecars, progress)
+    digests = cache.digests([*artifacts, *(path + SIDECAR_SUFFIX for path in artifacts)], progress)
     cache.save()
     if cache.unreadable:
         unreadable = Findings()
-        for path, reason in sorted(cache.unreadable.items()):
-            unreadable.error(_rel(root, path), None, f"cannot be read: {reason}")
+        for rel, reason in sorted(cache.unreadable.items()):
+            unreadable.error(rel, None, f"cannot be read: {reason}")
         raise LockRefused(unreadable)
     new = [
-        LockEntry(path, evidence_id, digests[file].size, digests[file].sha256, digests[sidecar].sha256)
-        for (path, evidence_id), file, sidecar in zip(artifacts.items(), files, sidecars, strict=True)
+        LockEntry(path, evidence_id, digests[path].size, digests[path].sha256, digests[path + SIDECAR_SUFFIX].sha256)
+        for path, evidence_id in artifacts.items()
     ]
     add_entries(root, new)
     return f"added {len(new)} entr{'y' if len(new) == 1 else 'ies'} to {LOCK_NAME}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from trustbinder.model.audience import Audience
@@ -14,6 +15,7 @@ from trustbinder.model.evidence import Evidence, scan_evidence
 from trustbinder.model.findings import Findings
 from trustbinder.model.frameworks import Criterion, Framework, load_frameworks
 from trustbinder.model.graph import Graph
+from trustbinder.model.memo import file_stamp, memoized
 from trustbinder.model.safety import tree_problems
 from trustbinder.model.trust import Trust, parse_trust
 from trustbinder.model.yamlio import YamlProblem, parse_yaml
@@ -58,6 +60,15 @@ class Program:
         return out
 
 
+def _read_document(markdown: Path, src_uri: str, path: str, findings: Findings) -> Document | None:
+    try:
+        text = markdown.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        findings.error(path, 1, "file is not UTF-8 text")
+        return None
+    return parse_document(src_uri, path, text, findings)
+
+
 def _read_data_file(path: Path, root: Path, findings: Findings) -> object:
     if not path.is_file():
         return None
@@ -93,12 +104,12 @@ def load_program(root: Path, docs_dir: str = "content", evidence_dir: str = "evi
         src_uri = markdown.relative_to(content).as_posix()
         if any(part.startswith(".") for part in src_uri.split("/")) or src_uri.startswith("templates/"):
             continue
-        try:
-            text = markdown.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            findings.error(rel(markdown), 1, "file is not UTF-8 text")
-            continue
-        document = parse_document(src_uri, rel(markdown), text, findings)
+        document = memoized(
+            str(markdown),
+            file_stamp(str(markdown)),
+            findings,
+            partial(_read_document, markdown, src_uri, rel(markdown)),
+        )
         if document:
             program.documents.append(document)
             program.by_src_uri[src_uri] = document

@@ -30,12 +30,12 @@ def tree_problems(root: Path, folders: list[Path]) -> Findings:
 def _walk(root: Path, folder: Path, findings: Findings) -> None:
     """Depth-first over directory entries; DirEntry knows if it is a symlink without another stat call."""
     seen: dict[str, str] = {}
-    root_text = str(root)
-    pending = [str(folder.resolve())]
+    pending = [(str(folder), folder.relative_to(root).as_posix())]
     while pending:
-        with os.scandir(pending.pop()) as entries:
+        directory, rel_directory = pending.pop()
+        with os.scandir(directory) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
-                rel = os.path.relpath(entry.path, root_text).replace(os.sep, "/")
+                rel = f"{rel_directory}/{entry.name}"
                 key = unicodedata.normalize("NFC", rel).casefold()
                 if key in seen:
                     findings.error(
@@ -46,7 +46,7 @@ def _walk(root: Path, folder: Path, findings: Findings) -> None:
                 if entry.is_symlink():
                     _check_symlink(root, Path(entry.path), rel, findings)
                 elif entry.is_dir():
-                    pending.append(entry.path)
+                    pending.append((entry.path, rel))
 
 
 def _check_symlink(root: Path, path: Path, rel: str, findings: Findings) -> None:

@@ -99,8 +99,10 @@ def _url(fields: Fields, key: str, schemes: tuple[str, ...]) -> str | None:
     if value is None:
         return None
     match = _URL.match(value.strip())
-    if match is None or match.group("scheme") not in schemes or (
-        match.group("scheme") == "https" and not match.group("rest").startswith("//")
+    if (
+        match is None
+        or match.group("scheme") not in schemes
+        or (match.group("scheme") == "https" and not match.group("rest").startswith("//"))
     ):
         allowed = " or ".join(f"{scheme}:" for scheme in schemes)
         fields.error(key, f"'{value}' is not a web address this key accepts; write a full {allowed} address")
@@ -267,9 +269,7 @@ def trust_findings(program: Program, today: dt.date) -> Findings:
     if trust.logo and not (program.docs_dir / trust.logo).is_file():
         docs = program.docs_dir.relative_to(program.root).as_posix()
         findings.error(trust.path, trust.logo_line, f"key 'company.logo': {docs}/{trust.logo} does not exist", "logo")
-    restricted = any(c.report == "restricted" for c in trust.certifications) or any(
-        d.listed for d in program.documents
-    )
+    restricted = any(c.report == "restricted" for c in trust.certifications) or any(d.listed for d in program.documents)
     if trust.access_url is None and restricted:
         findings.warning(
             trust.path,

@@ -154,7 +154,7 @@ def _refuse_aliases(text: str) -> None:
         if isinstance(event, AliasEvent):
             raise YamlProblem(
                 f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full",
-                event.start_mark.line + 1,
+                event.start_mark.line + 1 if event.start_mark else None,
             )
 
 

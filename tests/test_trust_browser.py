@@ -1,0 +1,169 @@
+"""The trust center in a real browser: headless Chromium over every page, served from localhost.
+
+Each page must load without console errors or failed requests, must not contact any host but the local
+server, and axe-core must find no serious or critical accessibility violation, in the light and dark scheme.
+Set TRUSTBINDER_SCREENSHOTS to a folder to keep the screenshot of the starter's trust center there (the
+README's image comes from it).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import copy_program
+
+from trustbinder.builder import build_one
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NOVEMBER_2026 = "1793491200"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="needs Debian's chromium at /usr/bin/chromium (scripts/test.sh installs it with apt-get)",
+)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Served:
+    site: Path
+    base: str
+    pages: list[str] = field(default_factory=list)
+
+
+def _serve(site: Path) -> Iterator[Served]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        pages = sorted(
+            "" if p.parent == site else p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")
+        )
+        yield Served(site, f"http://127.0.0.1:{server.server_address[1]}/", [*pages, "404.html"])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _build(tmp: Path, name: str) -> Path:
+    program = copy_program(name, tmp)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", NOVEMBER_2026)
+        build_one(str(program / "mkdocs.yml"), "public", str(program / "site" / "public"))
+    return program / "site" / "public"
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    yield from _serve(_build(tmp_path_factory.mktemp("browser"), "trust"))
+
+
+@pytest.fixture(scope="module")
+def starter_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    yield from _serve(_build(tmp_path_factory.mktemp("browser"), "starter"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def visit(browser: object, served: Served, path: str, *, dark: bool = False) -> list[str]:
+    """Open one page; every problem found, described."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    problems: list[str] = []
+    page = browser.new_page()  # type: ignore[attr-defined]
+    local = urlsplit(served.base).netloc
+
+    def on_request(request: object) -> None:
+        url = urlsplit(request.url)  # type: ignore[attr-defined]
+        if url.scheme not in ("data", "blob") and url.netloc != local:
+            problems.append(f"request to another host: {request.url}")  # type: ignore[attr-defined]
+
+    page.on("request", on_request)
+    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} ({r.failure})"))
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    response = page.goto(served.base + path)
+    if response is None or response.status != 200:
+        problems.append(f"status {response.status if response else 'none'}")
+    page.wait_for_load_state("networkidle")
+    if dark:
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    for violation in Axe().run(page).response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            problems.append(f"axe {violation['impact']} {violation['id']}: {targets}")
+    page.close()
+    return [f"/{path}{' (dark)' if dark else ''}: {problem}" for problem in problems]
+
+
+def test_every_fixture_page_is_clean_in_light_and_dark(browser: object, fixture_site: Served) -> None:
+    assert {"", "documents/", "subprocessors/", "faq/", "404.html"} <= set(fixture_site.pages)
+    problems: list[str] = []
+    for path in fixture_site.pages:
+        problems += visit(browser, fixture_site, path)
+        problems += visit(browser, fixture_site, path, dark=True)
+    assert problems == []
+
+
+def test_every_starter_page_is_clean(browser: object, starter_site: Served) -> None:
+    problems: list[str] = []
+    for path in starter_site.pages:
+        problems += visit(browser, starter_site, path)
+    assert problems == []
+
+
+def test_search_runs_locally_and_finds_trust_center_pages(browser: object, fixture_site: Served) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
+    page.goto(fixture_site.base)
+    page.wait_for_load_state("networkidle")
+    page.locator("label.md-header__button[for='__search']").first.click()
+    page.keyboard.type("Hetzner")
+    page.wait_for_selector(".md-search-result__item")
+    assert "Subprocessors" in page.locator(".md-search-result__list").inner_text()
+    assert hosts == {urlsplit(fixture_site.base).netloc}
+    page.close()
+
+
+def test_screenshot_of_the_starter_trust_center(browser: object, starter_site: Served, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(starter_site.base)
+    page.wait_for_load_state("networkidle")
+    page.locator("details.tb-category").first.evaluate("element => element.open = true")
+    shot = tmp_path / "trust-center.png"
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    keep = os.environ.get("TRUSTBINDER_SCREENSHOTS")
+    if keep:
+        shutil.copy(shot, Path(keep) / shot.name)
