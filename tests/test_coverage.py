@@ -55,8 +55,9 @@ def test_planted_gaps_are_found_and_nothing_else(fixture_program: Path) -> None:
 
 
 def test_fixing_a_gap_removes_it(fixture_program: Path) -> None:
+    # A not-applicable control covers nothing: A1.2 would lose its only control unless another maps to it.
     edit(fixture_program / "content" / "controls.yml", "status: planned", "status: not-applicable")
-    edit(fixture_program / "content" / "controls.yml", "soc2: [A1.1]\n  - id: VUL-01", "soc2: [A1.1, A1.3]\n  - id: VUL-01")
+    edit(fixture_program / "content" / "controls.yml", "soc2: [A1.1]\n  - id: VUL-01", "soc2: [A1.1, A1.2, A1.3]\n  - id: VUL-01")
     edit(
         fixture_program / "evidence" / "logs" / "2025-pentest.pdf.meta.yml",
         "collected: 2025-06-30",
@@ -127,7 +128,7 @@ def test_coverage_prints_the_three_matrices_in_the_terminal(fixture_program: Pat
     assert "SOC 2: criteria and the controls mapped to them" in out
     assert "SOC 2: controls and their evidence" in out
     line = next(line for line in out.splitlines() if line.startswith("A1.1 "))
-    assert line.split() == ["A1.1", "Backup", "capacity", "and", "availability", "Availability", "covered", "2", "LOG-01,", "VUL-01"] or "LOG-01, VUL-01" in line
+    assert " Availability " in line and " covered " in line and line.endswith("LOG-01, VUL-01")
 
 
 def test_coverage_writes_csv_json_and_xlsx_files(fixture_program: Path, tmp_path: Path) -> None:

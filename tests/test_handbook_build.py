@@ -223,3 +223,21 @@ def test_header_can_be_turned_off(handbook: Path, build_site: Builder) -> None:
     site = build_site(handbook, "internal")
     assert "tb-document-header" not in page(site, "policies/current")
     assert (site / "handbook" / "reviews" / "index.html").is_file()
+
+
+def test_an_explicit_nav_keeps_its_order_and_gains_the_handbook_pages(handbook: Path, build_site: Builder) -> None:
+    nav = (
+        "nav:\n  - Home: index.md\n  - Rules:\n      - policies/lapsed.md\n      - policies/current.md\n"
+        "  - procedures/vault.md\n"
+    )
+    (handbook / "mkdocs.yml").write_text((handbook / "mkdocs.yml").read_text() + nav)
+    site = build_site(handbook, "internal")
+    home = page(site, "")
+    sections = [
+        text(t) for t in re.findall(r'<label class="md-nav__title" for="__nav_\d+">(.*?)</label>', home, re.DOTALL)
+    ]
+    assert sections == ["Rules", "Handbook"]
+    links = re.findall(r'<a href="([^"]+)" class="md-nav__link', home)
+    assert links == [".", "policies/lapsed/", "policies/current/", "handbook/reviews/", "handbook/criteria/"]
+    assert not (site / "policies" / "index.html").exists()  # no landing pages under a hand-written nav
+    assert "procedures/vault" not in everything(site)

@@ -171,3 +171,7 @@ main.add_command(pdf)
 from trustbinder.commands.coverage import coverage  # noqa: E402
 
 main.add_command(coverage)
+
+from trustbinder.commands.serve import serve  # noqa: E402
+
+main.add_command(serve)

@@ -63,6 +63,8 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
                 )
             )
         self.program, self.view = program, view
+        if program.evidence_dir.is_dir():
+            config.watch.append(str(program.evidence_dir))  # `mkdocs serve` rebuilds when evidence changes
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
