@@ -294,6 +294,11 @@ def test_git_history_of_a_folder_that_is_no_repository_fails_cleanly(mini: Path,
             id="option-as-revision",
         ),
         pytest.param(
+            "  - {name: a, command: [ls], output: 'x/{date}.txt', controls: [AC-01], source: s, timout: 5}\n",
+            "content/collectors.yml:2: error: key 'collectors[0].timout': unknown key; allowed: name, kind, command",
+            id="unknown-key",
+        ),
+        pytest.param(
             "  - {name: a, command: [ls], output: 'x/{date}.txt', controls: [AC-01], source: s}\n"
             "  - {name: a, command: [ls], output: 'y/{date}.txt', controls: [AC-01], source: s}\n",
             "content/collectors.yml:3: error: key 'collectors[1].name': duplicate collector name 'a'",

@@ -137,3 +137,12 @@ def test_disabled_plugin_changes_nothing(mini: Path) -> None:
     levels = {f.src_uri: f.inclusion for f in files}
     assert not levels["policies/access.md"].is_excluded()
     assert not levels["controls.yml"].is_excluded()
+
+
+@pytest.mark.parametrize(
+    ("audience", "name"),
+    [("public", "Mini Trust Center"), ("internal", "Mini Corp Policy Handbook"), ("auditor", "Mini Corp Audit Binder")],
+)
+def test_each_site_is_named_for_its_readers(mini: Path, audience: str, name: str) -> None:
+    config, _ = configured(mini, audience)
+    assert config.site_name == name

@@ -16,3 +16,10 @@ class AudienceConfig(Config):
 
     evidence_dir = c.Type(str, default="evidence")
     """Folder of evidence artifacts and sidecars, relative to mkdocs.yml."""
+
+    internal_site_name = c.Optional(c.Type(str))
+    """`site_name` of the internal handbook. Default: "<company> Policy Handbook", the company taken from
+    trust.yml (or audit.yml's organization)."""
+
+    auditor_site_name = c.Optional(c.Type(str))
+    """`site_name` of the auditor binder. Default: "<company> Audit Binder"."""

@@ -63,9 +63,18 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
                 )
             )
         self.program, self.view = program, view
+        config.site_name = self._site_name(program, config.site_name)
         if program.evidence_dir.is_dir():
             config.watch.append(str(program.evidence_dir))  # `mkdocs serve` rebuilds when evidence changes
         return config
+
+    def _site_name(self, program: Program, default: str) -> str:
+        company = program.trust.company_name or program.audit.organization or default
+        if self.reader is Audience.INTERNAL:
+            return self.config.internal_site_name or f"{company} Policy Handbook"
+        if self.reader is Audience.AUDITOR:
+            return self.config.auditor_site_name or f"{company} Audit Binder"
+        return default
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.view is None:

@@ -40,6 +40,25 @@ KINDS = ("command", "git-history")
 PLACEHOLDERS = ("{date}", "{datetime}", "{name}")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 DEFAULT_TIMEOUT = 300
+KEYS = (
+    "name",
+    "kind",
+    "command",
+    "shell",
+    "output",
+    "title",
+    "controls",
+    "source",
+    "query",
+    "owner",
+    "audience",
+    "timeout",
+    "allow_empty",
+    "repository",
+    "rev",
+    "since",
+    "reviewer_trailers",
+)
 
 
 @dataclass(frozen=True)
@@ -118,6 +137,9 @@ def load_collectors(docs_dir: Path, root: Path, control_ids: Iterable[str], find
 
 def _parse_collector(fields: Fields, known_controls: set[str]) -> Collector | None:
     errors_before = len(fields.findings.errors)
+    for key in fields.data:
+        if key not in KEYS:
+            fields.error(key, f"unknown key; allowed: {', '.join(KEYS)}")
     name = fields.text("name", required=True)
     if name and not NAME_PATTERN.match(name):
         fields.error("name", f"'{name}' is not a valid name: use lower-case letters, digits, '-' and '_'")
