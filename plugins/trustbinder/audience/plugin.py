@@ -19,9 +19,9 @@ from trustbinder.audience.config import AudienceConfig
 from trustbinder.model import Audience, Program, load_program
 from trustbinder.model.documents import Document
 from trustbinder.model.findings import Finding
-from trustbinder.model.program import recall
 from trustbinder.model.htmlsafety import active_content
 from trustbinder.model.imagemeta import STRIPPERS, UNSTRIPPABLE_IMAGES, ImageFormatError
+from trustbinder.model.program import recall
 from trustbinder.model.views import AudienceView, build_view
 
 log = logging.getLogger("mkdocs.plugins.trustbinder.audience")
