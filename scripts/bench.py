@@ -50,6 +50,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "peak memory of a full build of 2,000 documents (slow)",
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest counts")
+    parser.add_argument("--timeout", type=float, default=900.0, help="stop any one command after this many seconds")
+    parser.add_argument("--skip-pdf", action="store_true", help="do not time the binder PDF")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--out", type=Path, default=None, help="write bench.json, bench.txt and logs here")
     parser.add_argument("--seed", type=int, default=20260, help="seed of the generated programs")
@@ -78,7 +80,7 @@ def machine() -> dict[str, object]:
 
 
 def run(args: argparse.Namespace, work: Path) -> Bench:
-    bench = Bench(work, args.repeat, find_tools(), dt.datetime.now(dt.timezone.utc).date())
+    bench = Bench(work, args.repeat, find_tools(), dt.datetime.now(dt.timezone.utc).date(), args.timeout)
     report = bench.report
     report.machine = machine()
     report.tools = bench.tools.as_dict()
@@ -92,7 +94,10 @@ def run(args: argparse.Namespace, work: Path) -> Bench:
     bench.timed_check(program)
     bench.audience_builds(program, baselines)
     bench.all_builds(program)
-    bench.pdf(program)
+    if args.skip_pdf:
+        report.rows.append(Row("pdf", "binder PDF (trustbinder pdf)", note="skipped (--skip-pdf)"))
+    else:
+        bench.pdf(program)
 
     largest = None
     if args.skip_linear:

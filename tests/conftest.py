@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +14,10 @@ from trustbinder.builder import build_one
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
+
+# Review dates, freshness and "last updated" depend on today: the suite runs on a fixed day (2026-11-26 UTC)
+# so its expectations do not lapse as the calendar moves. Tests that need another day set their own.
+os.environ["SOURCE_DATE_EPOCH"] = "1795651200"
 
 
 def copy_program(name: str, destination: Path) -> Path:

@@ -47,7 +47,9 @@ def test_every_evidence_item_is_indexed_with_the_sha256_of_its_bytes(program: Pa
         holder = [p for p, page in groups.items() if item.id in page.ids]
         assert len(holder) == 1, f"{item.id} should be on exactly one evidence page"
         html = holder[0].read_text()
-        row = html[html.index(f'<tbody id="{item.id}">') : html.index("</tbody>", html.index(f'<tbody id="{item.id}">'))]
+        row = html[
+            html.index(f'<tbody id="{item.id}">') : html.index("</tbody>", html.index(f'<tbody id="{item.id}">'))
+        ]
         assert f'<code class="tb-sha">{hashlib.sha256(source).hexdigest()}</code>' in row
         artifact_links = [h for h, scope in groups[holder[0]].links if scope == item.id and "/files/" in h]
         assert artifact_links, f"{item.id} has no link to its artifact"
@@ -84,14 +86,15 @@ def _links_from(site: Path, page: Path, scope: str | None = None) -> set[Path]:
 
 
 def test_every_internal_link_of_the_binder_resolves(site: Path) -> None:
+    parsed = {page: read_page(page) for page in site.rglob("*.html")}
     pages = [*(site / "binder").rglob("*.html"), *(site / "policies").rglob("*.html")]
     broken = []
     for page in pages:
-        for href, _ in read_page(page).links:
+        for href, _ in parsed[page].links:
             if href.startswith(("http:", "https:", "mailto:")):
                 continue
             target, fragment = resolve(site, page, href)
-            if not target.is_file() or (fragment and target.suffix == ".html" and fragment not in read_page(target).ids):
+            if not target.is_file() or (fragment and target.suffix == ".html" and fragment not in parsed[target].ids):
                 broken.append(f"{url_of(site, page)} -> {href}")
     assert broken == []
 
@@ -151,12 +154,25 @@ def test_the_quarterly_control_missing_q2_is_flagged_for_q2_only(program: Path, 
         "observation period 2026-01-01 to 2026-09-30: 2026-Q2"
     ]
     control = (site / "binder/controls/AC-02/index.html").read_text()
-    assert '<th scope="row">2026-Q2</th><td>2026-04-01</td><td>2026-06-30</td><td>0</td><td><span class="tb-status tb-status-missing">missing</span>' in control
-    assert '<th scope="row">2026-Q1</th><td>2026-01-01</td><td>2026-03-31</td><td>1</td><td><span class="tb-status tb-status-covered">covered</span>' in control
+    assert (
+        '<th scope="row">2026-Q2</th><td>2026-04-01</td><td>2026-06-30</td><td>0</td><td><span class="tb-status tb-status-missing">missing</span>'
+        in control
+    )
+    assert (
+        '<th scope="row">2026-Q1</th><td>2026-01-01</td><td>2026-03-31</td><td>1</td><td><span class="tb-status tb-status-covered">covered</span>'
+        in control
+    )
     heatmap = (site / "binder/freshness/index.html").read_text()
-    svg = heatmap[heatmap.index('<svg class="tb-heatmap"') : heatmap.index("</svg>", heatmap.index('<svg class="tb-heatmap"'))]
+    svg = heatmap[
+        heatmap.index('<svg class="tb-heatmap"') : heatmap.index("</svg>", heatmap.index('<svg class="tb-heatmap"'))
+    ]
     assert "<script" not in svg and "href" not in svg
-    for month, state in [("2026-03", "covered"), ("2026-04", "missing"), ("2026-06", "missing"), ("2026-07", "covered")]:
+    for month, state in [
+        ("2026-03", "covered"),
+        ("2026-04", "missing"),
+        ("2026-06", "missing"),
+        ("2026-07", "covered"),
+    ]:
         assert f"<title>AC-02 {month}: {state}</title>" in heatmap
 
 
@@ -207,11 +223,11 @@ def test_request_list_counts_overdue_and_exports(site: Path) -> None:
     assert "R-001</a>: due" not in requests and "R-004</a>: due" not in requests
     rows = list(csv.reader(io.StringIO((site / "binder/requests.csv").read_text("utf-8-sig"))))
     assert rows[0] == ["Request", "Text", "Status", "Due", "Overdue days", "Controls", "Evidence"]
-    assert rows[3][1] == "'=HYPERLINK(\"https://attacker.example\",\"click me\")"
+    assert rows[3][1] == '\'=HYPERLINK("https://attacker.example","click me")'
     assert rows[1][6] == "EV-0002, EV-0003"
     sheet = openpyxl.load_workbook(site / "binder/requests.xlsx").active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[3][1] == "=HYPERLINK(\"https://attacker.example\",\"click me\")"
+    assert values[3][1] == '=HYPERLINK("https://attacker.example","click me")'
     assert sheet.cell(row=4, column=2).data_type == "s"
 
 

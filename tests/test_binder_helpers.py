@@ -125,7 +125,11 @@ def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
     """(file, fragment) a relative link on `page` points to."""
     parts = urlsplit(href)
     base = page.relative_to(site).parent.as_posix()
-    joined = posixpath.normpath(posixpath.join(base, unquote(parts.path))) if parts.path else page.relative_to(site).as_posix()
+    joined = (
+        posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        if parts.path
+        else page.relative_to(site).as_posix()
+    )
     if parts.path.endswith("/"):
         joined += "/"
     target = site / joined

@@ -57,7 +57,11 @@ def test_planted_gaps_are_found_and_nothing_else(fixture_program: Path) -> None:
 def test_fixing_a_gap_removes_it(fixture_program: Path) -> None:
     # A not-applicable control covers nothing: A1.2 would lose its only control unless another maps to it.
     edit(fixture_program / "content" / "controls.yml", "status: planned", "status: not-applicable")
-    edit(fixture_program / "content" / "controls.yml", "soc2: [A1.1]\n  - id: VUL-01", "soc2: [A1.1, A1.2, A1.3]\n  - id: VUL-01")
+    edit(
+        fixture_program / "content" / "controls.yml",
+        "soc2: [A1.1]\n  - id: VUL-01",
+        "soc2: [A1.1, A1.2, A1.3]\n  - id: VUL-01",
+    )
     edit(
         fixture_program / "evidence" / "logs" / "2025-pentest.pdf.meta.yml",
         "collected: 2025-06-30",
@@ -86,14 +90,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe(value: str) ->
 
 
 def test_xlsx_opens_with_openpyxl_keeps_formulas_as_text_and_is_reproducible() -> None:
-    table = Table("soc2 criteria: [x]/y", "T", ["A", "B"], [["=HYPERLINK(\"http://x\")", 3], ["bad\x01char", ["a", "b"]]])
+    table = Table("soc2 criteria: [x]/y", "T", ["A", "B"], [['=HYPERLINK("http://x")', 3], ["bad\x01char", ["a", "b"]]])
     data = to_xlsx([table], WHEN)
     assert data == to_xlsx([table], WHEN)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet.title == "soc2 criteria- -x--y"
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
         ["A", "B"],
-        ["=HYPERLINK(\"http://x\")", 3],
+        ['=HYPERLINK("http://x")', 3],
         ["bad\ufffdchar", "a, b"],
     ]
     assert sheet["A2"].data_type == "s"
@@ -159,6 +163,8 @@ def test_coverage_refuses_what_it_cannot_do_with_a_clear_message(fixture_program
     assert code == 2 and "'iso27001' is not a framework in scope; in scope: soc2" in err
     code, _, err = invoke(fixture_program, "--format", "xlsx")
     assert code == 2 and "give --output FILE" in err
-    edit(fixture_program / "content" / "audit.yml", "soc2: [availability, confidentiality]", "soc2: all\n  iso27001: all")
+    edit(
+        fixture_program / "content" / "audit.yml", "soc2: [availability, confidentiality]", "soc2: all\n  iso27001: all"
+    )
     code, _, err = invoke(fixture_program, "--format", "csv")
     assert code == 2 and "a CSV file holds one table: choose --framework (soc2, iso27001)" in err

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from trustbinder.cli import main
+from trustbinder.commands.common import hashing_progress
 from trustbinder.model import hashcache
 from trustbinder.model.hashcache import HashCache
 from trustbinder.model.lock import verify
@@ -115,6 +118,9 @@ def test_a_file_written_just_now_is_not_remembered(tree: Path, reads: list[str])
     """Its time could be shared with a second write in the same clock tick, so it is read next time too."""
     fresh = tree / "evidence" / "fresh.bin"
     fresh.write_bytes(b"new")
+    # Pin "just now" regardless of how long a loaded machine takes to get to the hashing below.
+    soon = time.time_ns() + 1_000_000_000
+    os.utime(fresh, ns=(soon, soon))
     cache = HashCache(tree)
     cache.digests(files(tree))
     cache.save()
@@ -172,3 +178,20 @@ def test_warm_check_of_a_locked_program_reads_no_artifact(mini: Path, reads: lis
     verification = verify(mini, mini / "evidence", HashCache(mini))
     assert reads == ["2026-q2-review.csv"]
     assert "evidence changed" in verification.findings.items[0].message
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_only(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with hashing_progress() as progress:
+        assert progress is not None
+        HashCache(tree).digests(files(tree), progress)
+    assert "Hashing evidence" in terminal.getvalue() and "100%" in terminal.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with hashing_progress() as progress:
+        assert progress is None  # CI logs and pipes stay quiet

@@ -215,3 +215,11 @@ def test_dotfiles_are_not_evidence(locked: Path) -> None:
     (locked / "evidence" / ".DS_Store").write_bytes(b"\0")
     shutil.copytree(locked / "evidence" / "access", locked / "evidence" / ".trash")
     assert verify(locked) == (0, [])
+
+
+def test_a_new_program_from_the_starter_ships_a_lock_that_matches_its_evidence(tmp_path: Path) -> None:
+    program = tmp_path / "program"
+    assert CliRunner().invoke(main, ["init", str(program)]).exit_code == 0
+    assert (program / "evidence.lock").is_file(), "the starter has no evidence.lock: run `trustbinder evidence lock`"
+    code, problems = verify(program)
+    assert (code, problems) == (0, []), "the starter's evidence.lock is stale: run `trustbinder evidence lock`"

@@ -95,8 +95,11 @@ def test_home_shows_overview_certifications_controls_and_last_updated(site: Path
     assert 'href="https://fernfield.example/trust/request">Request access' in soc2
     assert "In progress" in iso and "Request access" not in iso
     assert "3 controls in 3 categories: 2 implemented, 1 in progress." in home
-    assert '<span class="tb-category__name">Availability</span> <span class="tb-category__counts">1 control: 1 in progress' in home
-    assert "Last updated <time datetime=\"2026-11-01\">1 November 2026</time>" in home
+    assert (
+        '<span class="tb-category__name">Availability</span> <span class="tb-category__counts">1 control: 1 in progress'
+        in home
+    )
+    assert 'Last updated <time datetime="2026-11-01">1 November 2026</time>' in home
 
 
 def test_documents_page_lists_public_documents_and_opted_in_ones_behind_a_lock(site: Path) -> None:
@@ -105,7 +108,9 @@ def test_documents_page_lists_public_documents_and_opted_in_ones_behind_a_lock(s
     assert "What personal data we hold and why." in documents
     restricted = documents.split("Available on request", 1)[1]
     assert restricted.count('class="tb-lock"') == 2
-    assert "Access Control Policy" in restricted and "How staff accounts are granted, reviewed and removed." in restricted
+    assert (
+        "Access Control Policy" in restricted and "How staff accounts are granted, reviewed and removed." in restricted
+    )
     assert "System Description" in restricted
     assert "../policies/access/" not in documents  # no link to a page this site does not have
     assert "Incident Runbook" not in documents  # not opted in: not named at all
@@ -120,7 +125,9 @@ def test_subprocessors_table_and_feed_link(site: Path) -> None:
     # Feed readers discover the feed from every page's head.
     for path in ("index.html", "faq/index.html", "policies/privacy/index.html"):
         head = (site / path).read_text().split("</head>")[0]
-        assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="(\.\./)*feed.xml">', head)
+        assert re.search(
+            r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="(\.\./)*feed.xml">', head
+        )
 
 
 def test_feed_parses_and_lists_every_update_and_subprocessor_change(site: Path) -> None:
@@ -152,6 +159,8 @@ def test_security_txt_parses_without_errors(site: Path) -> None:
     # sectxt compares Expires with the real clock; the date in the fixture is checked only while it lies ahead.
     assert [e for e in parser.errors if e["code"] != "expired"] == []
     assert parser.notifications == []
+    # Signing needs the company's OpenPGP key, which a build must not hold.
+    assert {r["code"] for r in parser.recommendations} <= {"not_signed"}
 
 
 def test_expired_security_txt_fails_the_build_naming_trust_yml_and_line(
@@ -184,7 +193,9 @@ def test_branding_and_no_third_party_requests(site: Path) -> None:
     assert "--md-primary-fg-color: #2f6b4f;" in css
     html = (site / "index.html").read_text()
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
-    loads = re.findall(r'<(?:script|img|link rel="(?:stylesheet|preconnect|preload|icon)")[^>]*(?:src|href)="([^"]+)"', html)
+    loads = re.findall(
+        r'<(?:script|img|link rel="(?:stylesheet|preconnect|preload|icon)")[^>]*(?:src|href)="([^"]+)"', html
+    )
     assert loads and not [url for url in loads if re.match(r"(https?:)?//", url)]
 
 
@@ -250,12 +261,28 @@ def test_a_published_page_in_the_way_is_an_error_not_overwritten(
     assert "content/faq.md is published, but the trust center generates faq.md" in build_error(program, caplog)
 
 
-def test_explicit_nav_gets_the_trust_center_pages(program: Path, build_site: Builder) -> None:
+def test_explicit_nav_gets_the_trust_center_pages_first(program: Path, build_site: Builder) -> None:
     edit(program / "mkdocs.yml", "plugins:\n", "nav:\n  - policies/security.md\n  - policies/access.md\nplugins:\n")
     site = build_site(program, "public")
-    nav = (site / "policies" / "security" / "index.html").read_text()
-    for label in ("Overview", "Documents", "Subprocessors", "FAQ"):
-        assert re.search(rf'<span class="md-ellipsis">\s*{label}\s*</span>', nav), label
+    page = (site / "policies" / "security" / "index.html").read_text()
+    nav = page.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav)
+    assert labels[:5] == ["Overview", "Documents", "Subprocessors", "FAQ", "Information Security Policy"]
+    assert '<link rel="prev" href="../../faq/">' in page  # reading order follows the navigation
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("home: ../outside.md", "trustbinder/trust: option 'home': '../outside.md' climbs out with '..'"),
+        ("home: trust.html", "trustbinder/trust: option 'home': 'trust.html' is not a Markdown page (.md)"),
+    ],
+)
+def test_bad_plugin_options_are_errors(
+    program: Path, caplog: pytest.LogCaptureFixture, options: str, message: str
+) -> None:
+    edit(program / "mkdocs.yml", "  - trustbinder/trust\n", f"  - trustbinder/trust:\n      {options}\n")
+    assert message in build_error(program, caplog)
 
 
 def test_page_titles_are_escaped_in_the_title_element(program: Path, build_site: Builder) -> None:
@@ -269,3 +296,14 @@ def test_trust_yml_errors_stop_the_build(program: Path, caplog: pytest.LogCaptur
     assert "content/trust.yml:15: error: key 'branding.primary_color': 'green' is not a colour" in build_error(
         program, caplog
     )
+
+
+def test_a_program_without_trust_yml_still_gets_a_plain_trust_center(program: Path, build_site: Builder) -> None:
+    (program / "content" / "trust.yml").unlink()
+    site = build_site(program, "public")
+    home = content_of(site / "index.html")
+    assert "Fern &amp; Field Trust Center" in home  # the site name stands in for the company
+    assert "tb-hero" not in home and "Certifications" not in home
+    assert (site / "documents" / "index.html").is_file() and (site / "feed.xml").is_file()
+    assert not (site / "faq").exists() and not (site / ".well-known").exists()
+    assert feedparser.parse((site / "feed.xml").read_bytes()).bozo == 0

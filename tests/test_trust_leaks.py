@@ -54,7 +54,9 @@ def public_build(program: Path) -> Path:
 
 def test_no_fixture_canary_reaches_the_public_trust_center(tmp_path: Path) -> None:
     program = copy_program("trust", tmp_path)
-    sources = "\n".join(p.read_text() for p in program.rglob("*") if p.is_file() and p.suffix in (".md", ".yml", ".csv"))
+    sources = "\n".join(
+        p.read_text() for p in program.rglob("*") if p.is_file() and p.suffix in (".md", ".yml", ".csv")
+    )
     canaries = sorted(set(re.findall(r"CANARY-TR-[A-Z-]+", sources)))
     # Control title, description and owner; a control without a public summary; a control that does not apply;
     # evidence, audit requests; listed documents' bodies, descriptions and owners; unlisted documents entirely.
@@ -138,5 +140,7 @@ def test_starter_public_site_holds_nothing_only_non_public_fields_hold(starter: 
 def test_starter_trust_center_shows_every_public_summary(starter: Path) -> None:
     program = load_program(starter)
     home = (public_build(starter) / "index.html").read_text()
-    summaries = [c.public_summary for c in program.controls.values() if c.public_summary and c.status != "not-applicable"]
+    summaries = [
+        c.public_summary for c in program.controls.values() if c.public_summary and c.status != "not-applicable"
+    ]
     assert summaries and all(html.escape(s, quote=False) in home for s in summaries)

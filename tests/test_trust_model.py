@@ -144,9 +144,7 @@ def test_public_view_holds_public_summaries_only_grouped_and_counted(tmp_path: P
     assert [c.name for c in center.categories] == ["Access control", "Availability", "Vulnerability management"]
     access = center.categories[0]
     # AC-02 has no public_summary and NA-01 does not apply: neither is a public claim.
-    assert [c.summary for c in access.controls] == [
-        "All staff sign in with single sign-on and hardware security keys."
-    ]
+    assert [c.summary for c in access.controls] == ["All staff sign in with single sign-on and hardware security keys."]
     assert center.control_count == 3 and center.status_total("in-progress") == 1
     assert [d.title for d in center.restricted_documents] == ["Access Control Policy", "System Description"]
     assert all(d.src_uri is None for d in center.restricted_documents)

@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import time
+import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +137,9 @@ def build_audience(config_file: str, audience: str, site_dir: str, strict: bool)
     except (MkDocsException, SetupError, OSError) as error:
         # MkDocs logs a plugin's error and raises a generic Abort: report the logged text.
         message = "\n".join(errors.messages) or str(error)
+        return BuildResult(audience, Path(site_dir), False, time.monotonic() - started, message)
+    except Exception:  # a bug, not bad input: report it with its traceback instead of killing the other builds
+        message = "unexpected error while building:\n" + traceback.format_exc()
         return BuildResult(audience, Path(site_dir), False, time.monotonic() - started, message)
     return BuildResult(audience, Path(site_dir), True, time.monotonic() - started)
 

@@ -30,7 +30,7 @@ LARGE_SHARE = 0.015
 SMALL_RANGE = (1_000, 50_000)
 LARGE_RANGE = (100_000, 2_000_000)
 AUDIENCE_SHARES = (("auditor", 0.93), ("internal", 0.06), ("public", 0.01))
-POOL_BYTES = 200_000
+POOL_BYTES = 100_000
 CHUNK = 250
 ARTIFACT_NOUNS = ("export", "report", "review record", "screenshot", "log", "sign-off")
 

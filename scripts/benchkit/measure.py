@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import threading
 import time
@@ -29,6 +30,7 @@ class Measurement:
     peak_bytes: int
     returncode: int
     output_tail: str
+    timed_out: bool = False
 
     @property
     def ok(self) -> bool:
@@ -95,21 +97,46 @@ def _tail(path: Path) -> str:
     return "\n".join(lines[-TAIL_LINES:])
 
 
-def run_once(command: Sequence[str], cwd: Path, env: Mapping[str, str], log: Path) -> Measurement:
-    """Run `command` once; its stdout and stderr go to `log`."""
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    """End the command and everything it started (it leads its own process group)."""
+    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            return process.wait(grace)
+        except subprocess.TimeoutExpired:
+            continue
+    return process.wait()
+
+
+def run_once(
+    command: Sequence[str], cwd: Path, env: Mapping[str, str], log: Path, timeout: float | None = None
+) -> Measurement:
+    """Run `command` once; its stdout and stderr go to `log`. After `timeout` seconds it is stopped."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    timed_out = False
     with log.open("wb") as output:
         cpu_before = _cpu_of_children()
         started = time.perf_counter()
-        process = subprocess.Popen(list(command), cwd=cwd, env=dict(env), stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            list(command), cwd=cwd, env=dict(env), stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         sampler = _Sampler(process.pid)
         sampler.start()
-        returncode = process.wait()
+        try:
+            returncode = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            returncode = _stop(process)
         seconds = time.perf_counter() - started
         sampler.done.set()
         sampler.join()
         cpu = _cpu_of_children() - cpu_before
-    return Measurement(seconds, cpu, sampler.peak, returncode, _tail(log))
+    if timed_out:
+        returncode = returncode or -1
+    return Measurement(seconds, cpu, sampler.peak, returncode, _tail(log), timed_out)
 
 
 def run_best(
@@ -119,6 +146,7 @@ def run_best(
     log: Path,
     repeat: int,
     prepare: Callable[[], None] | None = None,
+    timeout: float | None = None,
 ) -> Measurement:
     """The fastest of `repeat` runs (each a fresh process); memory is the highest peak seen in any run.
 
@@ -128,7 +156,7 @@ def run_best(
     for attempt in range(max(1, repeat)):
         if prepare is not None:
             prepare()
-        measurement = run_once(command, cwd, env, log.with_name(f"{log.stem}.{attempt + 1}{log.suffix}"))
+        measurement = run_once(command, cwd, env, log.with_name(f"{log.stem}.{attempt + 1}{log.suffix}"), timeout)
         if not measurement.ok:
             return measurement
         runs.append(measurement)

@@ -76,6 +76,7 @@ class Bench:
     repeat: int
     tools: Tools
     anchor: dt.date
+    timeout: float | None = None
     report: Report = field(default_factory=Report)
     started: float = field(default_factory=time.perf_counter)
     loads: list[float] = field(default_factory=list)  # 1-minute load average around each measurement
@@ -103,7 +104,8 @@ class Bench:
 
         self.progress(f"{label} ...")
         self.loads.append(os.getloadavg()[0])
-        measurement = run_best(command, cwd, self.env, self.work / "logs" / f"{key}.log", self.repeat, prepare)
+        log = self.work / "logs" / f"{key}.log"
+        measurement = run_best(command, cwd, self.env, log, self.repeat, prepare, self.timeout)
         self.loads.append(os.getloadavg()[0])
         self._log_result(label, measurement)
         row = Row(key, label, measurement)
@@ -114,6 +116,8 @@ class Bench:
     def _log_result(self, label: str, m: Measurement) -> None:
         if m.ok:
             self.progress(f"  {label}: {m.seconds:.2f} s wall, {m.cpu_seconds:.2f} s cpu, {m.peak_mb:.0f} MB peak")
+        elif m.timed_out:
+            self.progress(f"  {label}: stopped after {m.seconds:.0f} s (--timeout), {m.peak_mb:.0f} MB peak so far")
         else:
             self.progress(f"  {label}: FAILED (exit {m.returncode}):\n{m.output_tail}")
 
@@ -221,15 +225,6 @@ class Bench:
         label = "trustbinder build (all three)" + (", --no-pdf" if self.tools.no_pdf else "")
         row = self.measure("build.all", label, self.build_command(program, site, None), program.root, clear=[site])
         row.baseline, row.max_ratio = "baseline.auditor", ALL_RATIO
-        if self.tools.no_pdf:
-            with_pdf = self.measure(
-                "build.all-pdf",
-                "trustbinder build (all three, with PDF)",
-                self.build_command(program, site, None, pdf=True),
-                program.root,
-                clear=[site],
-            )
-            with_pdf.baseline = "baseline.auditor"
 
     def full_memory(self, program: Generated | None) -> None:
         label = "peak memory, build of all three (2,000 docs, 20,000 evidence)"
@@ -239,16 +234,21 @@ class Bench:
         documents, evidence = len(program.plan.documents), program.evidence.count
         label = f"peak memory, build of all three ({documents} docs, {evidence} evidence)"
         site = self.work / f"{program.root.name}-site-all"
-        row = self.measure("memory.full", label, self.build_command(program, site, None, pdf=True), program.root)
+        row = self.measure("memory.full", label, self.build_command(program, site, None), program.root, clear=[site])
         row.max_mb = FULL_MEMORY_MB
+        if self.tools.no_pdf:
+            row.note = "sites only (--no-pdf)"
 
     def pdf(self, program: Generated) -> None:
         if self.tools.pdf is None:
             self.report.rows.append(Row("pdf", "binder PDF (trustbinder pdf)", note=NOT_AVAILABLE))
             return
-        help_text = _help(self.tb(*self.tools.pdf))
+        help_text = _help(self.tb(*self.tools.pdf)) or ""
+        output = self.work / f"{program.root.name}-binder.pdf"
         command = self.tb(*self.tools.pdf, *_config_args(help_text, program.config_file))
-        row = self.measure("pdf", "binder PDF (trustbinder pdf)", command, program.root)
+        if "--output" in help_text:
+            command += ["--output", str(output)]
+        row = self.measure("pdf", "binder PDF (trustbinder pdf)", command, program.root, clear=[output])
         row.baseline = "baseline.auditor"
 
     def linear(self, sizes: Sequence[int], evidence: int, seed: int, full: bool) -> Generated | None:
@@ -270,13 +270,12 @@ class Bench:
         for audience in AUDIENCES:
             base_small, build_small = timings[(small, audience)]
             base_large, build_large = timings[(large, audience)]
-            seconds = _pair(build_small.measurement, build_large.measurement)
             row = LinearRow(
                 audience,
                 (small, large),
-                seconds,
                 (counts[(small, audience)], counts[(large, audience)]),
-                _pair(base_small.measurement, base_large.measurement),
+                (build_small.measurement, build_large.measurement),
+                (base_small.measurement, base_large.measurement),
                 LINEAR_RATIO,
                 _failure(build_small, build_large, base_small, base_large),
             )
@@ -290,9 +289,3 @@ def _failure(*rows: Row) -> str:
         return ""
     tail = failed[0].measurement.output_tail.splitlines()[-3:] if failed[0].measurement else []
     return f"FAILED: {failed[0].label}: {' | '.join(tail)}"
-
-
-def _pair(a: Measurement | None, b: Measurement | None) -> tuple[float, float] | None:
-    if a is None or b is None or not a.ok or not b.ok:
-        return None
-    return (a.seconds, b.seconds)

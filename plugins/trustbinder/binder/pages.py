@@ -90,7 +90,9 @@ class Binder:
             f.key: [(c, criterion_coverage(visible, f.key, c.id)) for c in visible.criteria_in_scope(f.key)]
             for f in self.frameworks
         }
-        self.criterion_status = {(cov.framework, cov.criterion): cov for rows in self.coverage.values() for _, cov in rows}
+        self.criterion_status = {
+            (cov.framework, cov.criterion): cov for rows in self.coverage.values() for _, cov in rows
+        }
         # src_uri -> (kind, key): one lookup per rendered page, whatever the number of pages.
         self.items: dict[str, tuple[str, str]] = {uri: ("control", c) for c, uri in layout.controls.items()}
         self.items.update({uri: ("criterion", f"{fw}\0{c}") for (fw, c), uri in layout.criteria.items()})
@@ -304,7 +306,9 @@ class Binder:
 
     def preview(self, evidence_id: str) -> Preview:
         item = self.visible.evidence[evidence_id]
-        return preview(self.program.root / item.artifact, item.kind, self.settings.preview_rows, self.settings.preview_bytes)
+        return preview(
+            self.program.root / item.artifact, item.kind, self.settings.preview_rows, self.settings.preview_bytes
+        )
 
     def criteria_of(self, control_id: str) -> dict[str, list[str]]:
         """Criteria the register maps a control to, per framework, including frameworks out of scope."""

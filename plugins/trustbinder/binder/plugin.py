@@ -55,7 +55,9 @@ class BinderPlugin(BasePlugin[BinderConfig]):
     def _folder(self) -> str:
         folder = PurePosixPath(self.config.folder.strip().strip("/"))
         if not folder.parts or folder.is_absolute() or ".." in folder.parts or folder.parts[0].startswith("."):
-            raise PluginError(f"{PLUGIN}: option 'folder' must be a plain relative folder name, not {self.config.folder!r}")
+            raise PluginError(
+                f"{PLUGIN}: option 'folder' must be a plain relative folder name, not {self.config.folder!r}"
+            )
         return folder.as_posix()
 
     def _for_auditor(self, config: MkDocsConfig) -> bool:
@@ -189,7 +191,9 @@ class BinderPlugin(BasePlugin[BinderConfig]):
         if not controls:
             return html_text
         criteria = [
-            key for key in self.binder.program.graph.criteria_for_document(document.id) if key in self.binder.layout.criteria
+            key
+            for key in self.binder.program.graph.criteria_for_document(document.id)
+            if key in self.binder.layout.criteria
         ]
         aside = self.templates.get_template("document_links.html").render(
             controls=controls, criteria=criteria, links=links

@@ -106,7 +106,7 @@ def heatmap(title: str, rows: Sequence[tuple[str, Sequence[str]]], columns: Sequ
             colour, symbol = HEAT.get(state, HEAT["pending"])
             x = label_width + index * cell_w
             parts.append(
-                f'<g><title>{escape(label)} {escape(columns[index])}: {escape(state)}</title>'
+                f"<g><title>{escape(label)} {escape(columns[index])}: {escape(state)}</title>"
                 f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{colour}"/>'
                 f'<text x="{x + cell_w / 2:.0f}" y="{y + 14}" fill="#ffffff" font-size="12" '
                 f'text-anchor="middle">{symbol}</text></g>'

@@ -47,7 +47,9 @@ def text_table(table: Table) -> str:
     default=None,
     help="Write to this file instead of the terminal (required for xlsx).",
 )
-def coverage(config_file: Path, framework: str | None, matrix: str | None, output_format: str, output: Path | None) -> None:
+def coverage(
+    config_file: Path, framework: str | None, matrix: str | None, output_format: str, output: Path | None
+) -> None:
     """Coverage matrices of the frameworks in scope: criterion x control, control x document, control x
     evidence. Spreadsheet formats keep text that looks like a formula as text."""
     settings = load_settings(config_file)
@@ -101,4 +103,3 @@ def _write(data: str | bytes, output: Path | None) -> None:
     else:
         with output.open("w", encoding="utf-8", newline="") as stream:
             stream.write(data)
-

@@ -303,14 +303,22 @@ def _run(argv: list[str], root: Path, stdout: IO[bytes], stderr: IO[bytes], time
     except OSError as error:
         return -1, f"could not start {argv[0]}: {error.strerror or error}"
     try:
-        return process.wait(timeout=timeout), None
+        status = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        # The whole process group: a shell pipeline's children would otherwise outlive the kill.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+        _stop_group(process.pid)
         process.kill()
         process.wait()
         return -1, f"timed out after {timeout} s and was stopped"
+    _stop_group(process.pid)  # a child left in the background must not write to the output once it is filed
+    if status < 0:
+        return status, f"was stopped by signal {-status}"
+    return status, None
+
+
+def _stop_group(leader: int) -> None:
+    # The whole process group: a shell pipeline's children would otherwise outlive the kill.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(leader, signal.SIGKILL)
 
 
 def _tail(data: bytes, limit: int = 300) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 CACHE_DIR = ".trustbinder-cache"
 CACHE_FILE = "hashes.json"
@@ -34,8 +35,7 @@ COARSE_RACY_WINDOW_NS = 2_000_000_000
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class FileDigest:
+class FileDigest(NamedTuple):
     size: int
     sha256: str
 
@@ -113,12 +113,19 @@ class HashCache:
         return entries if isinstance(entries, dict) else {}
 
     def _lookup(self, rel: str, stat: os.stat_result) -> str | None:
+        # Runs once per file on every check: compared field by field, without building tuples.
         entry = self.entries.get(rel)
-        if not isinstance(entry, list) or len(entry) != 5:
-            return None
-        if tuple(entry[:4]) != _key(stat) or not isinstance(entry[4], str):
-            return None
-        return entry[4]
+        if (
+            isinstance(entry, list)
+            and len(entry) == 5
+            and entry[0] == stat.st_size
+            and entry[1] == stat.st_mtime_ns
+            and entry[2] == stat.st_ctime_ns
+            and entry[3] == stat.st_ino
+            and isinstance(entry[4], str)
+        ):
+            return entry[4]
+        return None
 
     def digests(self, rels: Sequence[str], progress: Progress | None = None) -> dict[str, FileDigest]:
         """Digest of every readable file, named by its path relative to the root ("evidence/a.csv").
@@ -132,6 +139,7 @@ class HashCache:
         base = str(self.root) + os.sep
         result: dict[str, FileDigest] = {}
         pending: list[tuple[str, str, os.stat_result]] = []
+        lookup = self._lookup if self.use_cache else lambda rel, stat: None
         for rel in rels:
             full = base + rel
             try:
@@ -139,11 +147,11 @@ class HashCache:
             except OSError as error:
                 self.unreadable[rel] = error.strerror or str(error)
                 continue
-            known = self._lookup(rel, stat) if self.use_cache else None
-            if known is not None:
-                result[rel] = FileDigest(stat.st_size, known)
-            else:
+            known = lookup(rel, stat)
+            if known is None:
                 pending.append((full, rel, stat))
+            else:
+                result[rel] = FileDigest(stat.st_size, known)
         self.stats.cached_files = len(result)
         total = sum(stat.st_size for _, _, stat in pending)
         for (_, rel, stat), sha in zip(pending, self._hash_all(pending, total, progress), strict=True):

@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from trustbinder.model.evidence import SIDECAR_SUFFIX, scan_evidence
 from trustbinder.model.findings import Findings
@@ -166,8 +167,7 @@ def _parse_entry(text: str) -> tuple[LockEntry | None, str | None, str | None]:
     return entry, claimed, None
 
 
-@dataclass(frozen=True)
-class TreeFile:
+class TreeFile(NamedTuple):
     """One artifact as it is now: its digest and its sidecar's (None when the sidecar is missing)."""
 
     path: str
@@ -281,12 +281,16 @@ def verify(root: Path, evidence_dir: Path, cache: HashCache, progress: Progress 
 
 def _compare(root: Path, lock: LockFile, tree: dict[str, TreeFile], unreadable: set[str], findings: Findings) -> None:
     unclaimed = {path: file for path, file in tree.items() if path not in lock.entries and path not in lock.edited}
+    by_content: dict[tuple[str, int], list[TreeFile]] = {}
+    for file in sorted(unclaimed.values(), key=lambda f: f.path):
+        by_content.setdefault((file.sha256, file.size), []).append(file)
     for path, (number, entry) in sorted(lock.entries.items()):
         if path in unreadable:
             continue  # already reported as unreadable; it is there, just not checkable
         now = tree.get(path)
         if now is None:
-            moved = next((f for f in unclaimed.values() if (f.sha256, f.size) == (entry.sha256, entry.size)), None)
+            candidates = by_content.get((entry.sha256, entry.size))
+            moved = candidates.pop(0) if candidates else None
             if moved is None:
                 findings.error(
                     path,
@@ -310,7 +314,8 @@ def _compare(root: Path, lock: LockFile, tree: dict[str, TreeFile], unreadable: 
                 f"evidence changed: its bytes differ from {LOCK_NAME} ({entry.id}: SHA-256 {entry.sha256[:12]}... "
                 f"is now {now.sha256[:12]}..., {entry.size} -> {now.size} bytes); restore it from git, or {RELOCK}",
             )
-        _compare_sidecar(root, entry, now, findings)
+        if now.path + SIDECAR_SUFFIX not in unreadable:
+            _compare_sidecar(root, entry, now, findings)
     for path in sorted(unclaimed):
         findings.error(
             path,

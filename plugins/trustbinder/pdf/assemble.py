@@ -78,7 +78,7 @@ def attach_files(writer: PdfWriter, attachments: list[Attachment], when: dt.date
         encoded[NameObject("/Params")] = DictionaryObject(
             {
                 NameObject("/Size"): NumberObject(len(attachment.data)),
-                NameObject("/CheckSum"): ByteStringObject(hashlib.md5(attachment.data).digest()),  # noqa: S324
+                NameObject("/CheckSum"): ByteStringObject(hashlib.md5(attachment.data).digest()),
                 NameObject("/ModDate"): date,
             }
         )
@@ -98,9 +98,11 @@ def attach_files(writer: PdfWriter, attachments: list[Attachment], when: dt.date
     for name, spec_ref in sorted(entries, key=lambda entry: entry[0].encode("utf-16-be")):
         names.extend([TextStringObject(name), spec_ref])
     root = writer.root_object
-    if "/Names" not in root:
-        root[NameObject("/Names")] = writer._add_object(DictionaryObject())
-    tree = root["/Names"].get_object()
+    tree = root.get("/Names")
+    tree = tree.get_object() if tree is not None else None
+    if not isinstance(tree, DictionaryObject):
+        tree = DictionaryObject()
+        root[NameObject("/Names")] = writer._add_object(tree)
     tree[NameObject("/EmbeddedFiles")] = writer._add_object(DictionaryObject({NameObject("/Names"): names}))
 
 

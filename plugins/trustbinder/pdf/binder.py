@@ -18,7 +18,7 @@ from pypdf import PdfReader, PdfWriter
 
 from trustbinder import __version__
 from trustbinder.model import Program
-from trustbinder.model.clock import build_datetime
+from trustbinder.model.buildinfo import BuildInfo, build_info
 from trustbinder.pdf import anchors
 from trustbinder.pdf.assemble import (
     Attachment,
@@ -28,7 +28,7 @@ from trustbinder.pdf.assemble import (
     set_metadata,
     write_reproducibly,
 )
-from trustbinder.pdf.context import BinderContext, EvidenceEntry, build_commit, build_context
+from trustbinder.pdf.context import BinderContext, EvidenceEntry, build_context
 from trustbinder.pdf.evidence import EvidenceJob, Prepared, kind_of, prepare
 from trustbinder.pdf.fetcher import ConfinedFetcher
 from trustbinder.pdf.progress import Progress, Quiet
@@ -116,7 +116,7 @@ def collect_evidence(
         )
         outcomes = Sandbox(prepare, limits).run(jobs, lambda done, total: progress.update(f"checked {done}/{total}"))
         by_id = {e.item.id: e for e in entries}
-        for job, outcome in zip(jobs, outcomes):
+        for job, outcome in zip(jobs, outcomes, strict=True):
             entry = by_id[job.evidence_id]
             if isinstance(outcome, Failure):
                 entry.reason = outcome.reason
@@ -138,8 +138,8 @@ def collect_evidence(
     return entries, stamped
 
 
-def render_html(program: Program, entries: list[EvidenceEntry], commit: str | None) -> tuple[str, BinderContext]:
-    context = build_context(program, entries, commit, build_datetime())
+def render_html(program: Program, entries: list[EvidenceEntry], info: BuildInfo) -> tuple[str, BinderContext]:
+    context = build_context(program, entries, info)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(default=True),
@@ -255,7 +255,7 @@ def build_binder_pdf(
         timings["evidence"] = time.monotonic() - started
 
         mark = time.monotonic()
-        html, context = render_html(program, entries, build_commit(program.root))
+        html, context = render_html(program, entries, build_info(program.root))
         progress.step("rendering the binder with WeasyPrint")
         document, rendered, warnings = render_pdf(program, html, progress)
         timings["render"] = time.monotonic() - mark
@@ -272,6 +272,7 @@ def build_binder_pdf(
         if attachments:
             progress.step(f"attaching {len(attachments)} file(s)")
         attach_files(writer, attachments, context.built)
+        producer = f"trustbinder {__version__} with WeasyPrint {weasyprint.__version__} and pypdf {pypdf.__version__}"
         set_metadata(
             writer,
             {
@@ -279,7 +280,7 @@ def build_binder_pdf(
                 "/Author": context.organization,
                 "/Subject": f"Confidential: prepared for {context.auditor}",
                 "/Creator": f"trustbinder {__version__}",
-                "/Producer": f"trustbinder {__version__} (WeasyPrint {weasyprint.__version__}, pypdf {pypdf.__version__})",
+                "/Producer": producer,
             },
             context.built,
         )

@@ -1,25 +1,26 @@
 """Everything the print template shows, moved out of the model into plain records.
 
-Coverage is computed here from `program.graph` (criterion -> controls, control -> documents and evidence):
-the binder needs only the mapping and a status per criterion.
+Criterion status comes from `model.coverage` and the commit and date from `model.buildinfo`, so the PDF says
+exactly what the binder site says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from markupsafe import Markup
 
 from trustbinder import __version__
 from trustbinder.model import Audience, Program
+from trustbinder.model.buildinfo import BuildInfo
 from trustbinder.model.controls import Control
+from trustbinder.model.coverage import criterion_coverage
 from trustbinder.model.documents import Document
 from trustbinder.model.evidence import Evidence
 from trustbinder.model.frameworks import Criterion
+from trustbinder.model.scope import Visible
 from trustbinder.model.views import build_view
 from trustbinder.pdf import anchors
 from trustbinder.pdf.markdown import render_markdown
@@ -64,18 +65,11 @@ class CriterionRow:
     controls: list[Control]
     documents: list[Document]
     evidence: list[str]
+    status: str  # covered | not operating | not covered
 
     @property
     def anchor(self) -> str:
         return anchors.criterion_anchor(self.criterion.framework, self.criterion.id)
-
-    @property
-    def status(self) -> str:
-        if not self.controls:
-            return "not covered"
-        if any(c.status == "implemented" for c in self.controls):
-            return "covered"
-        return "not yet implemented"
 
 
 @dataclass
@@ -138,32 +132,17 @@ class BinderContext:
         return next((e for e in self.evidence if e.item.id == evidence_id), None)
 
 
-def build_commit(root: Path) -> str | None:
-    """The commit the program is at, when it is in a git work tree; None otherwise."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = result.stdout.strip()
-    return commit if result.returncode == 0 and commit else None
-
-
 def _document_entries(program: Program, documents: list[Document], markdown: dict[str, str]) -> list[DocumentEntry]:
     entries = []
     for document in documents:
         html = render_markdown(program, document.src_uri, document.key, markdown.get(document.src_uri, ""))
         controls = program.graph.controls_for_document(document.id) if document.id else []
-        entries.append(DocumentEntry(document, Markup(html), controls))  # noqa: S704 - the program's own Markdown
+        entries.append(DocumentEntry(document, Markup(html), controls))  # the program's own Markdown
     return entries
 
 
 def _coverage(program: Program) -> list[FrameworkCoverage]:
+    visible = Visible.for_reader(program, Audience.AUDITOR)
     out = []
     for key, categories in program.audit.scope.items():
         framework = program.frameworks.get(key)
@@ -180,6 +159,7 @@ def _coverage(program: Program) -> list[FrameworkCoverage]:
                     [program.controls[c] for c in control_ids],
                     [d for d in documents if d is not None],
                     program.graph.evidence_for_criterion(key, criterion.id),
+                    criterion_coverage(visible, key, criterion.id).status,
                 )
             )
         names = [framework.categories.get(c, c) for c in categories] if categories else ["all"]
@@ -206,9 +186,7 @@ def _control_rows(program: Program) -> list[ControlRow]:
     return rows
 
 
-def build_context(
-    program: Program, evidence: list[EvidenceEntry], commit: str | None, built: dt.datetime
-) -> BinderContext:
+def build_context(program: Program, evidence: list[EvidenceEntry], info: BuildInfo) -> BinderContext:
     view = build_view(program, Audience.AUDITOR)
     documents = program.documents_for(Audience.AUDITOR)
     narratives = _document_entries(program, [d for d in documents if d.type == "narrative"], view.markdown)
@@ -237,8 +215,8 @@ def build_context(
         organization=audit.organization or program.trust.company_name or "the organization",
         system=audit.system or "the system",
         auditor=audit.auditor or "the auditor",
-        commit=commit,
-        built=built,
+        commit=info.commit,
+        built=info.built,
         version=__version__,
         narratives=narratives,
         document_sections=sections,

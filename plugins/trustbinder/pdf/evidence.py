@@ -168,17 +168,19 @@ def _stamp(page: PageObject, original: bytes, text: str) -> None:
     page.replace_contents(stream.flate_encode())
 
 
+def _dictionary(parent: DictionaryObject, key: str) -> DictionaryObject:
+    """parent[key] resolved, created empty when missing (or not a dictionary, as in a damaged file)."""
+    value = parent.get(key)
+    resolved = value.get_object() if value is not None else None
+    if isinstance(resolved, DictionaryObject):
+        return resolved
+    fresh = DictionaryObject()
+    parent[NameObject(key)] = fresh
+    return fresh
+
+
 def _font_name(page: DictionaryObject) -> str:
-    resources = page.get("/Resources")
-    if resources is None:
-        resources = DictionaryObject()
-        page[NameObject("/Resources")] = resources
-    resources = resources.get_object()
-    fonts = resources.get("/Font")
-    if fonts is None:
-        fonts = DictionaryObject()
-        resources[NameObject("/Font")] = fonts
-    fonts = fonts.get_object()
+    fonts = _dictionary(_dictionary(page, "/Resources"), "/Font")
     name = FONT_NAME
     while name in fonts and not _is_stamp_font(fonts[name]):
         name += "x"

@@ -28,7 +28,7 @@ def body_anchor(document_key: str, fragment: str) -> str:
     return anchor("docsec", document_key, fragment)
 
 
-class _BinderTree(Treeprocessor):
+class _BinderTree(Treeprocessor):  # type: ignore[misc]  # Python-Markdown is untyped
     def __init__(self, md: markdown.Markdown, program: Program, src_uri: str, key: str, demote: int) -> None:
         super().__init__(md)
         self.program = program
@@ -83,12 +83,12 @@ class _BinderTree(Treeprocessor):
         element.set("src", path.as_uri())
 
 
-class _BinderExtension(Extension):
+class _BinderExtension(Extension):  # type: ignore[misc]
     def __init__(self, program: Program, src_uri: str, key: str, demote: int) -> None:
         super().__init__()
         self.args = (program, src_uri, key, demote)
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # Python-Markdown's name
         # Priority below toc (5), so heading ids already exist when they are prefixed.
         md.treeprocessors.register(_BinderTree(md, *self.args), "trustbinder_pdf", 1)
 
@@ -96,5 +96,4 @@ class _BinderExtension(Extension):
 def render_markdown(program: Program, src_uri: str, key: str, text: str, demote: int = 2) -> str:
     """HTML of one document's Markdown (already stripped for the auditor), ready to embed in the binder."""
     md = markdown.Markdown(extensions=[*EXTENSIONS, _BinderExtension(program, src_uri, key, demote)])
-    return md.convert(text)
-
+    return str(md.convert(text))

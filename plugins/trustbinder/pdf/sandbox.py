@@ -7,6 +7,7 @@ a fresh child takes the next one, and the build goes on.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 try:
     import resource
@@ -65,7 +66,7 @@ def _apply_limits(memory_bytes: int) -> None:
     current = _address_space()
     if current is None:
         return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = current + memory_bytes
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
@@ -83,6 +84,7 @@ def _describe(error: BaseException, memory_mb: int) -> str:
 
 def _serve(connection: Connection, task: Callable[[J], R], memory_mb: int) -> None:
     """Child process: apply the limits, then answer one job at a time until told to stop."""
+    faulthandler.disable()  # a crash is reported as that file's failure, not as a traceback on the terminal
     _apply_limits(memory_mb * MIB)
     while True:
         job = connection.recv()
@@ -90,7 +92,7 @@ def _serve(connection: Connection, task: Callable[[J], R], memory_mb: int) -> No
             return
         try:
             outcome: object = task(job)
-        except BaseException as error:  # noqa: BLE001 - anything a crafted file provokes is that file's failure
+        except BaseException as error:  # whatever a crafted file provokes fails that file only
             outcome = Failure(_describe(error, memory_mb))
         connection.send(outcome)
 
@@ -123,7 +125,7 @@ class Sandbox(Generic[J, R]):
         self.limits = limits
         # fork on Linux: a child starts in milliseconds with pypdf already imported, which matters when every
         # hostile file costs a new child. The binder forks before rendering, from a single-threaded process.
-        self.context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        self.context: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()

@@ -34,13 +34,13 @@ def configure_theme(config: MkDocsConfig, trust: Trust) -> None:
         )
     else:
         _install_overrides(config)
-    if theme["font"] if "font" in theme else False:
+    if theme.get("font", False):
         log.warning(
             "trustbinder/trust: theme.font is ignored in the public build: the fonts would load from "
             "fonts.googleapis.com. Set 'font: false' under 'theme:' to silence this."
         )
         theme["font"] = False
-    if trust.logo and not ("logo" in theme and theme["logo"]):
+    if trust.logo and not theme.get("logo"):
         theme["logo"] = trust.logo
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
@@ -71,6 +71,8 @@ def third_party_requests(config: MkDocsConfig) -> list[str]:
         found.append("repo_url (Material fetches the repository's facts from its host)")
     found.extend(f"extra_css '{url}'" for url in config.extra_css if _external(url))
     found.extend(
-        f"extra_javascript '{path}'" for path in (getattr(s, "path", s) for s in config.extra_javascript) if _external(path)
+        f"extra_javascript '{path}'"
+        for path in (getattr(s, "path", s) for s in config.extra_javascript)
+        if _external(path)
     )
     return found

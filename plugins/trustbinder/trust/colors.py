@@ -45,7 +45,7 @@ def contrast(first: RGB, second: RGB) -> float:
 
 
 def mix(color: RGB, toward: RGB, amount: float) -> RGB:
-    r, g, b = (round(c + (t - c) * amount) for c, t in zip(color, toward))
+    r, g, b = (round(c + (t - c) * amount) for c, t in zip(color, toward, strict=True))
     return r, g, b
 
 

@@ -89,6 +89,10 @@ class Renderer:
     def company(self) -> str:
         return self.center.trust.company_name or self.site_name
 
+    @property
+    def feed_title(self) -> str:
+        return f"{self.company} trust center updates"
+
     def _render(self, template: str, links: Links) -> str:
         return self.env.get_template(template).render(
             center=self.center,

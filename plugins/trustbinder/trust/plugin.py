@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from trustbinder.audience.state import build_state
 from trustbinder.model import Audience, clock
+from trustbinder.model.safety import path_problem
 from trustbinder.model.trust import expiry_problem
 from trustbinder.trust.branding import STYLESHEET, THEME_OVERRIDES, configure_theme, log
 from trustbinder.trust.config import TrustConfig
@@ -50,12 +52,20 @@ class TrustPlugin(BasePlugin[TrustConfig]):
         state = build_state(config, NAME)
         if state is None or state.reader is not Audience.PUBLIC:
             return config
+        for option in ("home", "pages_dir"):
+            value = self.config[option]
+            problem = path_problem(value) if value else None
+            if problem or (option == "home" and not value.endswith(".md")):
+                shown = problem or "is not a Markdown page (.md)"
+                raise PluginError(f"trustbinder/trust: option '{option}': '{value}' {shown}")
         trust = state.program.trust
         problem = expiry_problem(trust, clock.today())
         if problem:
             raise PluginError(f"trustbinder: {trust.path}:{trust.security_txt_expires_line}: {problem}")
         if trust.logo and not (state.program.docs_dir / trust.logo).is_file():
-            raise PluginError(f"trustbinder: {trust.path}:{trust.logo_line}: company.logo '{trust.logo}' does not exist")
+            raise PluginError(
+                f"trustbinder: {trust.path}:{trust.logo_line}: company.logo '{trust.logo}' does not exist"
+            )
         if not config.site_url:
             log.warning(
                 "trustbinder/trust: set site_url in mkdocs.yml: the Atom feed needs it for its links and "
@@ -78,11 +88,10 @@ class TrustPlugin(BasePlugin[TrustConfig]):
         self.center = center = collect(state.program, clock.today(), home=self.merged_home)
         self.renderer = renderer = Renderer(center, config.site_name)
 
-        pages = {"documents": self._path("documents.md"), "subprocessors": self._path("subprocessors.md")}
+        pages = {} if self.merged_home else {"home": home}
+        pages.update(documents=self._path("documents.md"), subprocessors=self._path("subprocessors.md"))
         if center.trust.faq:
             pages["faq"] = self._path("faq.md")
-        if self.merged_home is None:
-            pages["home"] = home
         feed_path = self._path("feed.xml")
         for path in [*pages.values(), feed_path, WELL_KNOWN_PATH, STYLESHEET]:
             _claim(files, path, config)
@@ -90,15 +99,17 @@ class TrustPlugin(BasePlugin[TrustConfig]):
         self.generated = []
         made = {key: self._add(files, config, path) for key, path in pages.items()}
         feed = self._add(files, config, feed_path)
-        home_url = (made["home"] if "home" in made else existing_home).url  # type: ignore[union-attr]
+        home_file = made.get("home", existing_home)
+        assert home_file is not None
         for key, file in made.items():
-            file.content_string = getattr(renderer, key)(self._links(file.url, feed.url, files, state.program.trust.logo))
+            links = self._links(file.url, feed.url, files, center.trust.logo)
+            file.content_string = getattr(renderer, key)(links)
         feed.content_string = render_feed(
             center,
-            title=f"{renderer.company} trust center updates",
+            title=renderer.feed_title,
             site_url=config.site_url,
             feed_path=feed.url,
-            home_path=home_url,
+            home_path=home_file.url,
             subprocessors_path=made["subprocessors"].url,
             fallback_updated=clock.build_datetime(),
         )
@@ -142,7 +153,7 @@ class TrustPlugin(BasePlugin[TrustConfig]):
         home_first = [f for f in missing if f.src_uri == self.config.home]
         at = 0 if home_first else min(1, len(nav.items))
         items = nav.items[:at] + new_pages + nav.items[at:]
-        pages = nav.pages[:at] + new_pages + nav.pages[at:]
+        pages = _pages_in(items)
         _add_previous_and_next_links(pages)
         _add_parent_links(items)
         return Navigation(items, pages)
@@ -159,13 +170,23 @@ class TrustPlugin(BasePlugin[TrustConfig]):
         theme_dirs = [d for d in config.theme.dirs if Path(d) != THEME_OVERRIDES]
         assert env.loader is not None
         env.loader = ChoiceLoader([env.loader, PrefixLoader({THEME_PREFIX: FileSystemLoader(theme_dirs)})])
-        company = self.renderer.company if self.renderer else config.site_name
         env.globals["trustbinder_trust"] = {
             "feed": self.feed_url,
-            "feed_title": f"{company} trust center updates",
+            "feed_title": self.renderer.feed_title if self.renderer else config.site_name,
             "noindex": self.config.noindex,
         }
         return env
+
+
+def _pages_in(items: list[Any]) -> list[Page]:
+    """The pages of a navigation tree in reading order (what `previous` and `next` follow)."""
+    pages: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            pages.append(item)
+        elif isinstance(item, Section):
+            pages.extend(_pages_in(item.children))
+    return pages
 
 
 def _claim(files: Files, src_uri: str, config: MkDocsConfig) -> None:
