@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -267,12 +268,29 @@ def test_no_binder_page_or_artifact_reaches_the_public_or_internal_site(program:
                     assert canary not in text, (audience, path, canary)
 
 
-def test_a_hand_written_nav_gets_an_audit_binder_section(tmp_path: Path) -> None:
-    copy = copy_program("binder", tmp_path)
+@pytest.fixture(scope="module")
+def configured_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture with a hand-written nav and a search limit below its evidence count."""
+    copy = copy_program("binder", tmp_path_factory.mktemp("configured"))
     edit(copy / "mkdocs.yml", "plugins:", "nav:\n  - Welcome: index.md\n  - policies/access.md\nplugins:")
-    built = build_quietly(copy, "auditor")
-    home = (built / "index.html").read_text()
+    edit(copy / "mkdocs.yml", "  - trustbinder/binder", "  - trustbinder/binder:\n      search_evidence_limit: 3")
+    return build_quietly(copy, "auditor")
+
+
+def search_locations(site: Path) -> set[str]:
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    return {doc["location"].split("#")[0] for doc in index["docs"]}
+
+
+def test_a_hand_written_nav_gets_an_audit_binder_section(configured_site: Path) -> None:
+    home = (configured_site / "index.html").read_text()
     assert "Audit binder" in home and 'href="binder/gaps/"' in home
+
+
+def test_evidence_pages_leave_the_search_index_above_the_limit(site: Path, configured_site: Path) -> None:
+    assert {"binder/evidence/access/", "binder/controls/AC-01/"} <= search_locations(site)
+    limited = search_locations(configured_site)
+    assert "binder/controls/AC-01/" in limited and "binder/evidence/access/" not in limited
 
 
 def test_a_program_file_in_the_binder_folder_stops_the_build(tmp_path: Path) -> None:

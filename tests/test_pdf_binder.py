@@ -82,7 +82,7 @@ def test_every_section_is_in_the_text(built: Built) -> None:
         "Heron Platform",
         "2026-04-01 to 2026-09-30",
         "Quill & Ledger CPA LLP",
-        "not a git repository",
+        "not a git checkout",
         "2026-01-01 00:00 UTC",
         # contents, overview, system description
         "Contents",
@@ -174,7 +174,10 @@ def test_internal_links_land_on_the_page_of_their_target(built: Built) -> None:
     destinations = {name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()}
     control_page = destinations["ctl-BC-01"]
     assert "BC-01: Quarterly restore test" in built.pages[control_page]
+    # A Markdown link between two policies becomes a link to the heading it names.
+    assert "Granting access" in built.pages[destinations["docsec-POL-AC-granting-access"]]
     links = 0
+    targets: set[str] = set()
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
             annotation = annotation.get_object()
@@ -185,7 +188,9 @@ def test_internal_links_land_on_the_page_of_their_target(built: Built) -> None:
             name = str(target) if not isinstance(target, list) else None
             if name is not None:
                 assert name.lstrip("/") in destinations, f"dangling link to {name}"
+                targets.add(name.lstrip("/"))
     assert links > 20
+    assert {"docsec-POL-AC-granting-access", "ctl-BC-01", "ev-EV-0001"} <= targets
 
 
 def test_attachments_carry_the_files_and_their_checksums(built: Built) -> None:

@@ -96,53 +96,57 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def visit(browser: Browser, served: Served, path: str, *, dark: bool = False) -> list[str]:
-    """Open one page; every problem found, described."""
-    problems: list[str] = []
-    page = browser.new_page()
-    local = urlsplit(served.base).netloc
+class Visitor:
+    """One browser tab that records, per visited page, every problem found."""
 
-    def on_request(request: Request) -> None:
+    AXE = Axe()
+
+    def __init__(self, browser: Browser, served: Served) -> None:
+        self.served = served
+        self.local = urlsplit(served.base).netloc
+        self.problems: list[str] = []
+        self.page = browser.new_page()
+        self.page.on("request", self._on_request)
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url} ({r.failure})"))
+        self.page.on("console", lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def _on_request(self, request: Request) -> None:
         url = urlsplit(request.url)
-        if url.scheme not in ("data", "blob") and url.netloc != local:
-            problems.append(f"request to another host: {request.url}")
+        if url.scheme not in ("data", "blob") and url.netloc != self.local:
+            self.problems.append(f"request to another host: {request.url}")
 
-    page.on("request", on_request)
-    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} ({r.failure})"))
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    response = page.goto(served.base + path)
-    if response is None or response.status != 200:
-        problems.append(f"status {response.status if response else 'none'}")
-    page.wait_for_load_state("networkidle")
-    runs: list[tuple[str, dict[str, object] | None]] = [("", None)]
-    if dark:
-        # The dark scheme changes colours only: the colour rules run again after switching.
-        runs.append((" (dark)", {"runOnly": COLOUR_RULES}))
-    for label, options in runs:
-        if options is not None:
-            page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-        for violation in Axe().run(page, options=options).response["violations"]:
+    def visit(self, path: str, *, dark: bool = False) -> list[str]:
+        self.problems = []
+        response = self.page.goto(self.served.base + path)
+        if response is None or response.status != 200:
+            self.problems.append(f"status {response.status if response else 'none'}")
+        self.page.wait_for_load_state("networkidle")
+        self._axe("")
+        if dark:
+            # The dark scheme changes colours only: the colour rules run again after switching.
+            self.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+            self._axe(" (dark)", {"runOnly": COLOUR_RULES})
+        return [f"/{path}: {problem}" for problem in self.problems]
+
+    def _axe(self, label: str, options: dict[str, object] | None = None) -> None:
+        for violation in self.AXE.run(self.page, options=options).response["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 targets = [node["target"] for node in violation["nodes"]][:3]
-                problems.append(f"axe{label} {violation['impact']} {violation['id']}: {targets}")
-    page.close()
-    return [f"/{path}: {problem}" for problem in problems]
+                self.problems.append(f"axe{label} {violation['impact']} {violation['id']}: {targets}")
 
 
 def test_every_fixture_page_is_clean_in_light_and_dark(browser: Browser, fixture_site: Served) -> None:
     assert set(TRUST_CENTER_PAGES) < set(fixture_site.pages)
-    problems: list[str] = []
-    for path in fixture_site.pages:
-        problems += visit(browser, fixture_site, path, dark=True)
+    visitor = Visitor(browser, fixture_site)
+    problems = [problem for path in fixture_site.pages for problem in visitor.visit(path, dark=True)]
     assert problems == []
 
 
 def test_starter_trust_center_is_clean(browser: Browser, starter_site: Served) -> None:
     """The starter's home is the user's index.md with the generated sections below it."""
-    problems: list[str] = []
-    for path in TRUST_CENTER_PAGES:
-        problems += visit(browser, starter_site, path)
+    visitor = Visitor(browser, starter_site)
+    problems = [problem for path in TRUST_CENTER_PAGES for problem in visitor.visit(path)]
     assert problems == []
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import feedparser
 import markdown
 import pytest
+from click.testing import CliRunner
 from conftest import copy_program, edit
 from sectxt import Parser
 
+from trustbinder.cli import main
 from trustbinder.model import Audience, Findings, load_program
 from trustbinder.model.documents import parse_document
 from trustbinder.model.trust import parse_trust, trust_findings
@@ -226,3 +228,11 @@ def test_audience_of_a_listed_document_is_unchanged(tmp_path: Path) -> None:
     access = program.document("POL-ACCESS")
     assert access is not None and not access.listed and access.audience is Audience.INTERNAL
     assert [d.title for d in collect(program, dt.date(2026, 11, 1)).restricted_documents] == ["System Description"]
+
+
+def test_trustbinder_check_reports_an_expired_security_txt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    program_dir = copy_program("trust", tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1814400000")  # 2027-07-01
+    result = CliRunner().invoke(main, ["check", "-f", str(program_dir / "mkdocs.yml")])
+    assert result.exit_code == 1
+    assert "content/trust.yml:10: error: key 'security_txt.expires': 2027-06-30 has passed" in result.output

@@ -22,3 +22,8 @@ class BinderConfig(Config):
 
     preview_bytes = c.Type(int, default=65536)
     """Most bytes of a JSON or text artifact read for its preview."""
+
+    search_evidence_limit = c.Type(int, default=2000)
+    """Most evidence items for which the evidence index pages go into the search index. Above it they are left
+    out (control pages still list each item's ID and title): parsing tens of thousands of rows for search would
+    take a large share of the build. Material's search honours this; -1 always indexes them."""

@@ -22,7 +22,9 @@ from trustbinder.binder.previews import Preview, preview
 from trustbinder.model.buildinfo import BuildInfo
 from trustbinder.model.controls import STATUSES
 from trustbinder.model.coverage import CriterionCoverage, coverage_about, criterion_coverage, matrices
+from trustbinder.model.documents import Document
 from trustbinder.model.exports import Table, to_csv, to_json, to_xlsx
+from trustbinder.model.frameworks import Criterion
 from trustbinder.model.freshness import ControlFreshness, Interval, month_states, observation_period, program_freshness
 from trustbinder.model.freshness import split_period as split
 from trustbinder.model.gaps import GAP_KINDS, Gap, find_gaps, gaps_by_kind
@@ -86,7 +88,7 @@ class Binder:
         self.settings = settings
         self.env = _environment()
         self.frameworks = visible.frameworks_in_scope()
-        self.coverage: dict[str, list[tuple[object, CriterionCoverage]]] = {
+        self.coverage: dict[str, list[tuple[Criterion, CriterionCoverage]]] = {
             f.key: [(c, criterion_coverage(visible, f.key, c.id)) for c in visible.criteria_in_scope(f.key)]
             for f in self.frameworks
         }
@@ -320,5 +322,5 @@ class Binder:
     def overdue_rows(self) -> list[RequestRow]:
         return [r for r in self.requests if r.overdue]
 
-    def narratives(self) -> list[object]:
+    def narratives(self) -> list[Document]:
         return [d for d in self.visible.documents.values() if d.type == "narrative"]

@@ -37,9 +37,10 @@ log = logging.getLogger("mkdocs.plugins.trustbinder.binder")
 PLUGIN = "trustbinder/binder"
 
 
-def _page_source(title: str) -> str:
+def _page_source(title: str, searchable: bool = True) -> str:
     # The theme prints titles unescaped; the JSON string is valid YAML that MkDocs cannot misread.
-    return f"---\ntitle: {json.dumps(html.escape(title, quote=False))}\n---\n"
+    search = "" if searchable else "search:\n  exclude: true\n"
+    return f"---\ntitle: {json.dumps(html.escape(title, quote=False))}\n{search}---\n"
 
 
 class BinderPlugin(BasePlugin[BinderConfig]):
@@ -98,8 +99,10 @@ class BinderPlugin(BasePlugin[BinderConfig]):
 
         mine: list[File] = []
         titles = binder.titles()
+        limit = self.config.search_evidence_limit
+        unsearched = set() if limit < 0 or len(visible.evidence) <= limit else {g.src_uri for g in layout.groups}
         for uri in layout.pages():
-            mine.append(File.generated(config, uri, content=_page_source(titles[uri])))
+            mine.append(File.generated(config, uri, content=_page_source(titles[uri], uri not in unsearched)))
         for uri, data in binder.downloads().items():
             mine.append(File.generated(config, uri, content=data))
         mine.append(File.generated(config, layout.stylesheet, content=(TEMPLATES / "binder.css").read_text("utf-8")))

@@ -84,6 +84,10 @@ class FrameworkCoverage:
         return anchors.anchor("coverage", self.key)
 
     @property
+    def criteria_anchor(self) -> str:
+        return anchors.anchor("criteria", self.key)
+
+    @property
     def counts(self) -> Counter[str]:
         return Counter(row.status for row in self.rows)
 

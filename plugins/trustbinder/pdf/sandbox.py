@@ -14,7 +14,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
@@ -97,11 +97,16 @@ def _serve(connection: Connection, task: Callable[[J], R], memory_mb: int) -> No
         connection.send(outcome)
 
 
+# Jobs queued ahead in each child, so it never waits for the parent between two small files. Only the oldest
+# one is running; its deadline restarts when the one before it is answered.
+IN_FLIGHT = 4
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
     connection: Connection
-    job_index: int | None = None
+    in_flight: deque[int] = field(default_factory=deque)
     deadline: float = 0.0
 
     def stop(self, force: bool) -> None:
@@ -143,50 +148,53 @@ class Sandbox(Generic[J, R]):
         workers: list[_Worker] = []
         done = 0
         try:
-            while pending or any(w.job_index is not None for w in workers):
-                while pending and (len(workers) < self.limits.worker_count(len(jobs)) or _idle(workers)):
-                    worker = _idle(workers) or self._add(workers)
-                    worker.job_index = pending.popleft()
-                    worker.deadline = time.monotonic() + self.limits.seconds
-                    worker.connection.send(jobs[worker.job_index])
-                busy = [w for w in workers if w.job_index is not None]
+            while pending or any(w.in_flight for w in workers):
+                self._feed(jobs, pending, workers)
+                busy = [w for w in workers if w.in_flight]
                 timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
                 ready = wait([w.connection for w in busy], timeout=timeout)
                 for worker in busy:
-                    index = worker.job_index
-                    assert index is not None
-                    outcome: R | Failure | None = None
-                    if worker.connection in ready:
-                        try:
-                            outcome = worker.connection.recv()
-                        except (EOFError, OSError):
-                            outcome = Failure(_crash_reason(worker.process))
-                    elif time.monotonic() >= worker.deadline:
-                        outcome = Failure(f"reading it took longer than the {self.limits.seconds:g} s time limit")
+                    outcome = self._answer(worker, worker.connection in ready)
                     if outcome is None:
                         continue
-                    results[index] = outcome
-                    worker.job_index = None
+                    results[worker.in_flight.popleft()] = outcome
+                    worker.deadline = time.monotonic() + self.limits.seconds
                     done += 1
                     if isinstance(outcome, Failure):
-                        # Whatever state the file left the child in goes with it.
+                        # Whatever state the file left the child in goes with it; its queued jobs go to another.
+                        pending.extendleft(reversed(worker.in_flight))
                         workers.remove(worker)
                         worker.stop(force=True)
                     if on_done:
                         on_done(done, len(jobs))
         finally:
             for worker in workers:
-                worker.stop(force=worker.job_index is not None)
+                worker.stop(force=bool(worker.in_flight))
         return [r if r is not None else Failure("not processed") for r in results]
 
-    def _add(self, workers: list[_Worker]) -> _Worker:
-        worker = self._start()
-        workers.append(worker)
-        return worker
+    def _feed(self, jobs: Sequence[J], pending: deque[int], workers: list[_Worker]) -> None:
+        wanted = self.limits.worker_count(len(jobs))
+        while pending and len(workers) < wanted:
+            workers.append(self._start())
+        for worker in workers:
+            while pending and len(worker.in_flight) < IN_FLIGHT:
+                if not worker.in_flight:
+                    worker.deadline = time.monotonic() + self.limits.seconds
+                index = pending.popleft()
+                worker.in_flight.append(index)
+                worker.connection.send(jobs[index])
 
-
-def _idle(workers: list[_Worker]) -> _Worker | None:
-    return next((w for w in workers if w.job_index is None), None)
+    def _answer(self, worker: _Worker, readable: bool) -> R | Failure | None:
+        """The outcome of the worker's oldest job, a failure if it crashed or overran, None if still running."""
+        if readable:
+            try:
+                outcome: R | Failure = worker.connection.recv()
+            except (EOFError, OSError):
+                return Failure(_crash_reason(worker.process))
+            return outcome
+        if time.monotonic() >= worker.deadline:
+            return Failure(f"reading it took longer than the {self.limits.seconds:g} s time limit")
+        return None
 
 
 def _crash_reason(process: BaseProcess) -> str:

@@ -18,7 +18,7 @@ from mkdocs.utils import get_relative_url
 from trustbinder.audience.state import build_state
 from trustbinder.model import Audience, clock
 from trustbinder.model.safety import path_problem
-from trustbinder.model.trust import expiry_problem
+from trustbinder.model.trust import Trust, expiry_problem
 from trustbinder.trust.branding import STYLESHEET, THEME_OVERRIDES, configure_theme, log
 from trustbinder.trust.config import TrustConfig
 from trustbinder.trust.feed import render_feed
@@ -52,27 +52,9 @@ class TrustPlugin(BasePlugin[TrustConfig]):
         state = build_state(config, NAME)
         if state is None or state.reader is not Audience.PUBLIC:
             return config
-        for option in ("home", "pages_dir"):
-            value = self.config[option]
-            problem = path_problem(value) if value else None
-            if problem or (option == "home" and not value.endswith(".md")):
-                shown = problem or "is not a Markdown page (.md)"
-                raise PluginError(f"trustbinder/trust: option '{option}': '{value}' {shown}")
+        _check_options(self.config)
         trust = state.program.trust
-        problem = expiry_problem(trust, clock.today())
-        if problem:
-            raise PluginError(f"trustbinder: {trust.path}:{trust.security_txt_expires_line}: {problem}")
-        if trust.logo and not (state.program.docs_dir / trust.logo).is_file():
-            raise PluginError(
-                f"trustbinder: {trust.path}:{trust.logo_line}: company.logo '{trust.logo}' does not exist"
-            )
-        if not config.site_url:
-            log.warning(
-                "trustbinder/trust: set site_url in mkdocs.yml: the Atom feed needs it for its links and "
-                "security.txt for its Canonical field"
-            )
-        elif not config.site_url.startswith("https://") and trust.security_txt_expires:
-            log.warning("trustbinder/trust: site_url is not https; security.txt is published without Canonical")
+        _check_trust(trust, state.program.docs_dir, config.site_url)
         configure_theme(config, trust)
         self.active = True
         return config
@@ -176,6 +158,32 @@ class TrustPlugin(BasePlugin[TrustConfig]):
             "noindex": self.config.noindex,
         }
         return env
+
+
+def _check_options(options: TrustConfig) -> None:
+    for option in ("home", "pages_dir"):
+        value: str = options[option]
+        problem = path_problem(value) if value else None
+        if problem is None and option == "home" and not value.endswith(".md"):
+            problem = "is not a Markdown page (.md)"
+        if problem:
+            raise PluginError(f"trustbinder/trust: option '{option}': '{value}' {problem}")
+
+
+def _check_trust(trust: Trust, docs_dir: Path, site_url: str | None) -> None:
+    """Stop a public build that would publish an expired security.txt or a broken logo; warn about site_url."""
+    problem = expiry_problem(trust, clock.today())
+    if problem:
+        raise PluginError(f"trustbinder: {trust.path}:{trust.security_txt_expires_line}: {problem}")
+    if trust.logo and not (docs_dir / trust.logo).is_file():
+        raise PluginError(f"trustbinder: {trust.path}:{trust.logo_line}: company.logo '{trust.logo}' does not exist")
+    if not site_url:
+        log.warning(
+            "trustbinder/trust: set site_url in mkdocs.yml: the Atom feed needs it for its links and "
+            "security.txt for its Canonical field"
+        )
+    elif not site_url.startswith("https://") and trust.security_txt_expires:
+        log.warning("trustbinder/trust: site_url is not https; security.txt is published without Canonical")
 
 
 def _pages_in(items: list[Any]) -> list[Page]:
