@@ -383,3 +383,77 @@ def parsed_elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
     collector = _ElementCollector()
     collector.feed(html)
     return collector.found
+
+
+# 7. Script injection through titles, summaries, trust.yml and control fields
+
+TITLE_XSS = "Policy </title><script>alert('t1')</script>"
+ATTR_XSS = "\"><img src=x onerror=alert('a1')>"
+
+
+def _plant_xss(program: Path) -> None:
+    edit(
+        program / "mkdocs.yml",
+        "  - trustbinder/audience\n",
+        "  - trustbinder/audience\n  - trustbinder/trust\n  - trustbinder/handbook\n",
+    )
+    content = program / "content"
+    edit(
+        content / "policies" / "security.md",
+        "title: Security Policy",
+        f"title: {json.dumps(TITLE_XSS)}\ndescription: {json.dumps(ATTR_XSS)}",
+    )
+    edit(content / "policies" / "access.md", "title: Access Policy", f"title: {json.dumps(ATTR_XSS)}")
+    edit(
+        content / "controls.yml",
+        "public_summary: All staff sign in with single sign-on and hardware security keys.",
+        f"public_summary: {json.dumps(ATTR_XSS + ' All staff use hardware keys.')}",
+    )
+    edit(content / "controls.yml", "category: Access control", f"category: {json.dumps(TITLE_XSS)}")
+    edit(content / "trust.yml", "overview: Mini Corp makes a small platform.", f"overview: {json.dumps(TITLE_XSS)}")
+    edit(content / "trust.yml", "purpose: Hosting", f"purpose: {json.dumps(ATTR_XSS)}")
+    edit(content / "trust.yml", "title: Published our SOC 2 report", f"title: {json.dumps(TITLE_XSS)}")
+    edit(content / "trust.yml", 'q: "Do you encrypt data at rest?"', f"q: {json.dumps(ATTR_XSS)}")
+
+
+def _injected(html: str) -> list[str]:
+    found = []
+    for tag, attrs in parsed_elements(html):
+        if any(name.startswith("on") for name in attrs):
+            found.append(f"<{tag}> with an event handler")
+        if tag == "img" and attrs.get("src") == "x":
+            found.append("injected <img>")
+    found.extend("injected <script>" for _ in re.finditer(r"<script>alert\('t1'\)", html))
+    return found
+
+
+def test_script_payloads_are_escaped_in_every_output(mini: Path, tmp_path: Path) -> None:
+    _plant_xss(mini)
+    out = tmp_path / "site"
+    code, output = build_cli(mini, "--site-dir", str(out), "--audience", "public")
+    assert code == 0, output
+    code, output = build_cli(mini, "--site-dir", str(out), "--audience", "internal")
+    assert code == 0, output
+    for audience in ("public", "internal"):
+        site = out / audience
+        for page in site.rglob("*.html"):
+            assert _injected(page.read_text()) == [], f"{audience}: {page.relative_to(site)}"
+        for data in [*site.rglob("*.json"), *site.rglob("*.xml"), *site.rglob("*.txt")]:
+            text = data.read_text()
+            assert "<script>alert" not in text and "<img src=x" not in text, f"{audience}: {data.relative_to(site)}"
+    public_title = (out / "public" / "policies" / "security" / "index.html").read_text()
+    assert "<title>Policy &lt;/title&gt;&lt;script&gt;" in public_title
+    internal_title = (out / "internal" / "policies" / "access" / "index.html").read_text()
+    assert "<title>&#34;&gt;&lt;img src=x onerror=" in internal_title or "<title>&quot;&gt;&lt;img" in internal_title
+
+
+@pytest.mark.parametrize("key", ["website", "request_access_url"])
+def test_script_urls_in_trust_yml_are_refused(mini: Path, key: str) -> None:
+    edit(mini / "mkdocs.yml", "  - trustbinder/audience\n", "  - trustbinder/audience\n  - trustbinder/trust\n")
+    trust = mini / "content" / "trust.yml"
+    text = trust.read_text()
+    value = "https://mini.example" if key == "website" else "https://mini.example/trust/request"
+    trust.write_text(text.replace(f"{key}: {value}", f"{key}: javascript:alert(1)", 1))
+    code, output = check(mini)
+    assert code == 1, output
+    assert "content/trust.yml:" in output and key in output

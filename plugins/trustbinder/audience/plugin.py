@@ -25,6 +25,7 @@ from trustbinder.model.program import recall
 from trustbinder.model.views import AudienceView, build_view
 
 log = logging.getLogger("mkdocs.plugins.trustbinder.audience")
+THEME = Path(__file__).parent / "theme"
 
 
 def _problem_report(heading: str, findings: list[Finding]) -> str:
@@ -63,10 +64,25 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
                 )
             )
         self.program, self.view = program, view
+        self._install_theme(config)
         config.site_name = self._site_name(program, config.site_name)
         if program.evidence_dir.is_dir():
             config.watch.append(str(program.evidence_dir))  # `mkdocs serve` rebuilds when evidence changes
         return config
+
+    def _install_theme(self, config: MkDocsConfig) -> None:
+        """Put trustbinder's templates (escaped titles) ahead of the theme's and any custom_dir."""
+        theme = str(THEME)
+        if theme in config.theme.dirs:
+            return
+        custom_dir = config.theme.custom_dir
+        if custom_dir and (Path(custom_dir) / "main.html").is_file():
+            log.warning(
+                "%s/main.html is not used: trustbinder's main.html (escaped titles) takes its place. "
+                "Put your blocks in a partial or in base.html.",
+                custom_dir,
+            )
+        config.theme.dirs.insert(0, theme)
 
     def _site_name(self, program: Program, default: str) -> str:
         company = program.trust.company_name or program.audit.organization or default

@@ -61,12 +61,14 @@ def _environment() -> Environment:
 
 
 def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
+    if size < 1024:
+        return f"{size} B"
+    value, unit = size / 1024, "KiB"
+    for larger in ("MiB", "GiB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, larger
+    return f"{value:.1f} {unit}"
 
 
 class Binder:
@@ -267,11 +269,14 @@ class Binder:
         }
 
     def headline_chart(self) -> Markup:
+        return svg.stacked_bars("Headline figures of the binder", self.headline_bars())
+
+    def headline_bars(self) -> list[svg.Bar]:
         statuses = [cov.status for rows in self.coverage.values() for _, cov in rows]
         controls = [c.status for c in self.visible.controls.values()]
         requests = status_counts(self.requests)
         tones = {"implemented": "good", "in-progress": "warn", "planned": "bad", "not-applicable": "muted"}
-        bars = [
+        return [
             svg.Bar(
                 "Criteria in scope",
                 [
@@ -292,10 +297,9 @@ class Binder:
             ),
             svg.Bar(
                 "Gaps",
-                [svg.Segment(title, len(items), "bad") for title, items in self.gap_counts().items()],
+                [svg.Segment(title.lower(), len(items), "bad") for title, items in self.gap_counts().items()],
             ),
         ]
-        return svg.stacked_bars("Headline figures of the binder", bars)
 
     def gap_counts(self) -> dict[str, list[Gap]]:
         return {GAP_KINDS[kind]: items for kind, items in gaps_by_kind(self.gaps).items()}

@@ -1,7 +1,7 @@
 """Inline SVG charts written by hand: no JavaScript, no chart library, nothing fetched from elsewhere.
 
 Every label is escaped. Colour is never the only signal: each heatmap cell also carries a symbol and a
-tooltip, and each bar segment a tooltip, with the figures repeated as text next to the chart.
+tooltip, and each bar segment a tooltip; the pages repeat the figures as text next to each chart.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def stacked_bars(title: str, bars: Sequence[Bar], width: int = 640) -> Markup:
             w = area * segment.value / total
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_height}" '
-                f'fill="{COLOURS.get(segment.tone, COLOURS["muted"])}">'
+                f'fill="{COLOURS.get(segment.tone, COLOURS["muted"])}" stroke="#ffffff" stroke-width="1">'
                 f"<title>{escape(bar.label)}: {escape(segment.label)} {segment.value}</title></rect>"
             )
             if w >= 24:

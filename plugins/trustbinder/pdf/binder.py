@@ -200,7 +200,7 @@ def render_pdf(program: Program, html: str, progress: Progress) -> tuple[weasypr
         document = weasyprint.HTML(
             string=html, base_url=program.docs_dir.as_uri() + "/", url_fetcher=fetcher, media_type="print"
         ).render(stylesheets=[stylesheet])
-        progress.update(f"rendering: writing {len(document.pages)} pages")
+        progress.step(f"laid out {len(document.pages)} pages; writing them")
         data = document.write_pdf()
     finally:
         logger.removeHandler(handler)

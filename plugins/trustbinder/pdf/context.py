@@ -132,9 +132,6 @@ class BinderContext:
     counts: dict[str, int] = field(default_factory=dict)
     request_counts: Counter[str] = field(default_factory=Counter)
 
-    def evidence_entry(self, evidence_id: str) -> EvidenceEntry | None:
-        return next((e for e in self.evidence if e.item.id == evidence_id), None)
-
 
 def _document_entries(program: Program, documents: list[Document], markdown: dict[str, str]) -> list[DocumentEntry]:
     entries = []
@@ -145,7 +142,7 @@ def _document_entries(program: Program, documents: list[Document], markdown: dic
     return entries
 
 
-def _coverage(program: Program) -> list[FrameworkCoverage]:
+def _coverage(program: Program, known: dict[str, Document]) -> list[FrameworkCoverage]:
     visible = Visible.for_reader(program, Audience.AUDITOR)
     out = []
     for key, categories in program.audit.scope.items():
@@ -155,13 +152,13 @@ def _coverage(program: Program) -> list[FrameworkCoverage]:
         rows = []
         for criterion in framework.in_categories(categories):
             control_ids = program.graph.controls_for_criterion(key, criterion.id)
-            documents = [program.document(d) for d in program.graph.documents_for_criterion(key, criterion.id)]
+            document_ids = program.graph.documents_for_criterion(key, criterion.id)
             rows.append(
                 CriterionRow(
                     criterion,
                     framework.short_name,
                     [program.controls[c] for c in control_ids],
-                    [d for d in documents if d is not None],
+                    [known[d] for d in document_ids if d in known],
                     program.graph.evidence_for_criterion(key, criterion.id),
                     criterion_coverage(visible, key, criterion.id).status,
                 )
@@ -171,7 +168,7 @@ def _coverage(program: Program) -> list[FrameworkCoverage]:
     return out
 
 
-def _control_rows(program: Program) -> list[ControlRow]:
+def _control_rows(program: Program, known: dict[str, Document]) -> list[ControlRow]:
     in_scope = {(c.framework, c.id) for c in program.criteria_in_scope()}
     rows = []
     for control in program.controls.values():
@@ -184,9 +181,9 @@ def _control_rows(program: Program) -> list[ControlRow]:
                 else None
             )
             criteria.append((framework.short_name, criterion_id, target))
-        documents = [program.document(d) for d in program.graph.documents_for_control(control.id)]
+        documents = [known[d] for d in program.graph.documents_for_control(control.id) if d in known]
         evidence = [program.evidence[e] for e in program.graph.evidence_for_control(control.id)]
-        rows.append(ControlRow(control, criteria, [d for d in documents if d is not None], evidence))
+        rows.append(ControlRow(control, criteria, documents, evidence))
     return rows
 
 
@@ -199,8 +196,9 @@ def build_context(program: Program, evidence: list[EvidenceEntry], info: BuildIn
         entries = _document_entries(program, [d for d in documents if d.type == doc_type], view.markdown)
         if entries:
             sections.append((anchors.anchor("section", doc_type), heading, entries))
-    coverage = _coverage(program)
-    controls = _control_rows(program)
+    known = {d.id: d for d in program.documents if d.id}
+    coverage = _coverage(program, known)
+    controls = _control_rows(program, known)
     audit = program.audit
     statuses = Counter(c.control.status for c in controls)
     covered = sum(1 for f in coverage for row in f.rows if row.status == "covered")

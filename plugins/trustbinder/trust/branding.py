@@ -53,14 +53,7 @@ def _install_overrides(config: MkDocsConfig) -> None:
     overrides = str(THEME_OVERRIDES)
     if overrides in dirs:
         return
-    custom_dir = config.theme.custom_dir
-    if custom_dir and (Path(custom_dir) / "main.html").is_file():
-        log.warning(
-            "trustbinder/trust: %s/main.html is not used in the public build: the trust center's main.html "
-            "(escaped titles, feed link) takes its place. Move your blocks to a partial or to base.html.",
-            custom_dir,
-        )
-    dirs.insert(0, overrides)
+    dirs.insert(0, overrides)  # the audience plugin warns about a custom main.html it shadows
 
 
 def third_party_requests(config: MkDocsConfig) -> list[str]:
