@@ -30,7 +30,8 @@ from trustbinder.binder.pages import TEMPLATES, Binder, Settings
 from trustbinder.model import Audience
 from trustbinder.model.buildinfo import build_info
 from trustbinder.model.clock import today
-from trustbinder.model.hashing import sha256_file
+from trustbinder.model.evidence import Evidence
+from trustbinder.model.hashcache import HashCache
 from trustbinder.model.scope import Visible
 
 log = logging.getLogger("mkdocs.plugins.trustbinder.binder")
@@ -93,7 +94,7 @@ class BinderPlugin(BasePlugin[BinderConfig]):
         program = state.program
         visible = Visible.for_reader(program, state.reader)
         layout = Layout.plan(folder, visible, max(1, self.config.evidence_page_size))
-        digests = {item.id: sha256_file(program.root / item.artifact) for item in visible.evidence.values()}
+        digests = _digests(program.root, list(visible.evidence.values()))
         settings = Settings(self.config.preview_rows, self.config.preview_bytes)
         binder = Binder(visible, layout, today(), build_info(program.root), digests, settings)
 
@@ -218,3 +219,15 @@ def _rebuilt(items: list[Any]) -> Navigation:
     _add_previous_and_next_links(pages)
     _add_parent_links(items)
     return Navigation(items, pages)
+
+
+def _digests(root: Path, items: list[Evidence]) -> dict[str, str]:
+    """SHA-256 of each artifact by evidence ID, from the hash cache `check` keeps, so unchanged files are not read."""
+    cache = HashCache(root)
+    found = cache.digests([item.artifact for item in items])
+    if cache.changed:
+        cache.save()
+    missing = [item.artifact for item in items if item.artifact not in found]
+    if missing:
+        raise PluginError(f"{PLUGIN}: cannot read evidence {', '.join(missing[:5])}: {cache.unreadable}")
+    return {item.id: found[item.artifact].sha256 for item in items}
