@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, copy_program, edit
+from conftest import FIXTURES, Builder, copy_program, edit
 from mkdocs.exceptions import Abort, PluginError
 from test_binder_helpers import build_day, build_quietly, page_file, read_page, resolve, url_of
 
@@ -300,3 +300,12 @@ def test_a_program_file_in_the_binder_folder_stops_the_build(tmp_path: Path) -> 
     edit(copy / "content" / "binder" / "notes.md", "audience: public", "audience: auditor")
     with build_day(), pytest.raises((PluginError, Abort)):
         build_one(str(copy / "mkdocs.yml"), "auditor", str(copy / "site" / "auditor"))
+
+
+def test_a_document_in_the_binder_lists_its_controls_once(tmp_path: Path, build_site: Builder) -> None:
+    program = copy_program("binder", tmp_path)
+    edit(program / "mkdocs.yml", "  - trustbinder/binder\n", "  - trustbinder/handbook\n  - trustbinder/binder\n")
+    page = (build_site(program, "auditor") / "policies" / "access" / "index.html").read_text()
+    assert page.count('class="tb-binder-links"') == 1  # the binder's box, linking each control's page
+    assert 'id="tb-controls"' not in page  # the handbook's own list would repeat it
+    assert "Revision history" in page  # the rest of the handbook record stays

@@ -65,10 +65,12 @@ def render_header(document: Document, today: dt.date, change: LastChange | None)
     )
 
 
-def render_record(program: Program, document: Document, criterion_href: CriterionHref) -> str:
+def render_record(
+    program: Program, document: Document, criterion_href: CriterionHref, *, with_controls: bool = True
+) -> str:
     revisions = sorted(document.revisions, key=lambda r: r.date or dt.date.min, reverse=True)
-    controls = control_rows(program, document, criterion_href)
-    return render("document_record.html", revisions=revisions, controls=controls)
+    controls = control_rows(program, document, criterion_href) if with_controls else []
+    return render("document_record.html", revisions=revisions, controls=controls, show_controls=with_controls)
 
 
 def place(content: str, header: str, record: str) -> str:

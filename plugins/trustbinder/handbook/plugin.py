@@ -122,7 +122,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             return f"{coverage.url_relative_to(page.file)}#{pages.criterion_anchor(framework, criterion)}"
 
         top = header.render_header(document, self.today, self.changes.get(document.src_uri))
-        end = header.render_record(self.state.program, document, criterion_href)
+        # In the binder, the binder plugin lists the document's controls and criteria with links to their pages.
+        binder = config.plugins.get("trustbinder/binder")
+        binder_lists_controls = self.state.reader is Audience.AUDITOR and binder is not None and binder.config.enabled
+        end = header.render_record(
+            self.state.program, document, criterion_href, with_controls=not binder_lists_controls
+        )
         return header.place(html, top, end)
 
 
