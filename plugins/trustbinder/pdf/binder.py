@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
@@ -19,6 +18,7 @@ from pypdf import PdfReader, PdfWriter
 from trustbinder import __version__
 from trustbinder.model import Program
 from trustbinder.model.buildinfo import BuildInfo, build_info
+from trustbinder.model.hashcache import HashCache
 from trustbinder.pdf import anchors
 from trustbinder.pdf.assemble import (
     Attachment,
@@ -70,14 +70,6 @@ class BinderResult:
         return {e.item.id: e.reason for e in self.entries if e.reason}
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def attachment_name(entry: EvidenceEntry) -> str:
     return f"{entry.item.id}_{Path(entry.item.artifact).name}"
 
@@ -91,10 +83,14 @@ def collect_evidence(
     """
     items = sorted(program.evidence.values(), key=lambda e: e.id)
     progress.step(f"hashing {len(items)} evidence artifact(s)")
-    entries = []
-    for number, item in enumerate(items, 1):
-        entries.append(EvidenceEntry(item, _sha256(program.root / item.artifact), kind_of(item.artifact)))
-        progress.update(f"hashing {number}/{len(items)}")
+    cache = HashCache(program.root)  # unchanged artifacts are answered from the cache `check` keeps
+    digests = cache.digests([item.artifact for item in items])
+    if cache.changed:
+        cache.save()
+    unreadable = [item.artifact for item in items if item.artifact not in digests]
+    if unreadable:
+        raise BinderError(f"cannot read evidence {', '.join(unreadable[:5])}: {cache.unreadable}")
+    entries = [EvidenceEntry(item, digests[item.artifact].sha256, kind_of(item.artifact)) for item in items]
     jobs = [
         EvidenceJob(
             e.item.id,
