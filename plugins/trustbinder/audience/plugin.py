@@ -12,7 +12,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from trustbinder.audience.config import AudienceConfig
@@ -23,6 +23,7 @@ from trustbinder.model.htmlsafety import active_content
 from trustbinder.model.imagemeta import STRIPPERS, UNSTRIPPABLE_IMAGES, ImageFormatError
 from trustbinder.model.program import recall
 from trustbinder.model.views import AudienceView, build_view
+from trustbinder.navigation import rebuild_navigation
 
 log = logging.getLogger("mkdocs.plugins.trustbinder.audience")
 THEME = Path(__file__).parent / "theme"
@@ -143,11 +144,7 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
         """Drop excluded pages an explicit `nav:` still names; MkDocs would keep their links (mkdocs#3971)."""
         if not self.config.enabled:
             return nav
-        items = _prune(nav.items)
-        pages = [page for page in nav.pages if not page.file.inclusion.is_excluded()]
-        _add_previous_and_next_links(pages)
-        _add_parent_links(items)
-        return Navigation(items, pages)
+        return rebuild_navigation(_prune(nav.items))
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or self.view is None or self.program is None:

@@ -11,14 +11,13 @@ import html
 import json
 import logging
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
@@ -33,6 +32,7 @@ from trustbinder.model.clock import today
 from trustbinder.model.evidence import Evidence
 from trustbinder.model.hashcache import HashCache
 from trustbinder.model.scope import Visible
+from trustbinder.navigation import rebuild_navigation
 
 log = logging.getLogger("mkdocs.plugins.trustbinder.binder")
 PLUGIN = "trustbinder/binder"
@@ -163,7 +163,7 @@ class BinderPlugin(BasePlugin[BinderConfig]):
         items.remove(binder)
         home = next((n for n, i in enumerate(items) if isinstance(i, Page) and i.file.src_uri == "index.md"), -1)
         items.insert(home + 1, binder)
-        return _rebuilt(items)
+        return rebuild_navigation(items)
 
     def _add_to_explicit_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """A hand-written nav cannot name pages that do not exist yet: give the binder's main pages a section."""
@@ -176,7 +176,7 @@ class BinderPlugin(BasePlugin[BinderConfig]):
             file = files.get_file_from_path(uri)
             if file is not None:
                 pages.append(file.page if isinstance(file.page, Page) else Page(None, file, config))
-        return _rebuilt([*nav.items, Section("Audit binder", list(pages))])
+        return rebuild_navigation([*nav.items, Section("Audit binder", list(pages))])
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.binder is None or self.urls is None:
@@ -203,22 +203,6 @@ class BinderPlugin(BasePlugin[BinderConfig]):
             controls=controls, criteria=criteria, links=links
         )
         return html_text + aside
-
-
-def _rebuilt(items: list[Any]) -> Navigation:
-    pages: list[Page] = []
-
-    def collect(children: list[Any]) -> None:
-        for child in children:
-            if isinstance(child, Page):
-                pages.append(child)
-            elif isinstance(child, Section):
-                collect(child.children)
-
-    collect(items)
-    _add_previous_and_next_links(pages)
-    _add_parent_links(items)
-    return Navigation(items, pages)
 
 
 def _digests(root: Path, items: list[Evidence]) -> dict[str, str]:

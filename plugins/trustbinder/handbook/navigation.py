@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from mkdocs.structure import StructureItem
-from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+
+from trustbinder.navigation import rebuild_navigation
 
 
 def _folder(item: Any) -> str | None:
@@ -43,7 +45,7 @@ def arrange(nav: Navigation, titles: dict[str, str], generated_folder: str) -> N
         return (2, 0, position)
 
     items = [item for _, item in sorted(enumerate(nav.items), key=lambda pair: rank(*pair))]
-    return _rebuilt(items)
+    return rebuild_navigation(items)
 
 
 def append_section(nav: Navigation, title: str, pages: list[Page]) -> Navigation:
@@ -51,20 +53,4 @@ def append_section(nav: Navigation, title: str, pages: list[Page]) -> Navigation
     missing: list[StructureItem] = [page for page in pages if page not in nav.pages]
     if not missing:
         return nav
-    return _rebuilt([*nav.items, Section(title, missing)])
-
-
-def _rebuilt(items: list[Any]) -> Navigation:
-    pages: list[Page] = []
-
-    def collect(children: list[Any]) -> None:
-        for child in children:
-            if isinstance(child, Page):
-                pages.append(child)
-            elif isinstance(child, Section):
-                collect(child.children)
-
-    collect(items)
-    _add_previous_and_next_links(pages)
-    _add_parent_links(items)
-    return Navigation(items, pages)
+    return rebuild_navigation([*nav.items, Section(title, missing)])

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -19,6 +18,7 @@ from trustbinder.audience.state import build_state
 from trustbinder.model import Audience, clock
 from trustbinder.model.safety import path_problem
 from trustbinder.model.trust import Trust, expiry_problem
+from trustbinder.navigation import rebuild_navigation
 from trustbinder.trust.branding import STYLESHEET, THEME_OVERRIDES, configure_theme, log
 from trustbinder.trust.config import TrustConfig
 from trustbinder.trust.feed import render_feed
@@ -134,11 +134,7 @@ class TrustPlugin(BasePlugin[TrustConfig]):
         new_pages = [Page(None, file, config) for file in missing]
         home_first = [f for f in missing if f.src_uri == self.config.home]
         at = 0 if home_first else min(1, len(nav.items))
-        items = nav.items[:at] + new_pages + nav.items[at:]
-        pages = _pages_in(items)
-        _add_previous_and_next_links(pages)
-        _add_parent_links(items)
-        return Navigation(items, pages)
+        return rebuild_navigation(nav.items[:at] + new_pages + nav.items[at:])
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.active or self.renderer is None or page.file.src_uri != self.merged_home:
@@ -184,17 +180,6 @@ def _check_trust(trust: Trust, docs_dir: Path, site_url: str | None) -> None:
         )
     elif not site_url.startswith("https://") and trust.security_txt_expires:
         log.warning("trustbinder/trust: site_url is not https; security.txt is published without Canonical")
-
-
-def _pages_in(items: list[Any]) -> list[Page]:
-    """The pages of a navigation tree in reading order (what `previous` and `next` follow)."""
-    pages: list[Page] = []
-    for item in items:
-        if isinstance(item, Page):
-            pages.append(item)
-        elif isinstance(item, Section):
-            pages.extend(_pages_in(item.children))
-    return pages
 
 
 def _claim(files: Files, src_uri: str, config: MkDocsConfig) -> None:
