@@ -30,7 +30,7 @@ from trustbinder.model import Audience
 from trustbinder.model.buildinfo import build_info
 from trustbinder.model.clock import today
 from trustbinder.model.evidence import Evidence
-from trustbinder.model.hashcache import HashCache
+from trustbinder.model.hashcache import UnreadableEvidence, artifact_digests
 from trustbinder.model.scope import Visible
 from trustbinder.navigation import rebuild_navigation
 
@@ -207,11 +207,8 @@ class BinderPlugin(BasePlugin[BinderConfig]):
 
 def _digests(root: Path, items: list[Evidence]) -> dict[str, str]:
     """SHA-256 of each artifact by evidence ID, from the hash cache `check` keeps, so unchanged files are not read."""
-    cache = HashCache(root)
-    found = cache.digests([item.artifact for item in items])
-    if cache.changed:
-        cache.save()
-    missing = [item.artifact for item in items if item.artifact not in found]
-    if missing:
-        raise PluginError(f"{PLUGIN}: cannot read evidence {', '.join(missing[:5])}: {cache.unreadable}")
-    return {item.id: found[item.artifact].sha256 for item in items}
+    try:
+        found = artifact_digests(root, [item.artifact for item in items])
+    except UnreadableEvidence as error:
+        raise PluginError(f"{PLUGIN}: {error}") from None
+    return {item.id: found[item.artifact] for item in items}

@@ -213,3 +213,20 @@ class HashCache:
             temporary.unlink(missing_ok=True)
             return
         self.changed = False
+
+
+class UnreadableEvidence(Exception):
+    """Artifacts that could not be read to hash them."""
+
+
+def artifact_digests(root: Path, artifacts: Sequence[str]) -> dict[str, str]:
+    """SHA-256 of each artifact (program-relative path), answered from the cache for unchanged files."""
+    cache = HashCache(root)
+    found = cache.digests(list(artifacts))
+    if cache.changed:
+        cache.save()
+    missing = [rel for rel in artifacts if rel not in found]
+    if missing:
+        reasons = ", ".join(f"{rel} ({cache.unreadable.get(rel, 'unreadable')})" for rel in missing[:5])
+        raise UnreadableEvidence(f"cannot read evidence: {reasons}")
+    return {rel: found[rel].sha256 for rel in artifacts}

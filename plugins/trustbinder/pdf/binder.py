@@ -18,7 +18,7 @@ from pypdf import PdfReader, PdfWriter
 from trustbinder import __version__
 from trustbinder.model import Program
 from trustbinder.model.buildinfo import BuildInfo, build_info
-from trustbinder.model.hashcache import HashCache
+from trustbinder.model.hashcache import UnreadableEvidence, artifact_digests
 from trustbinder.pdf import anchors
 from trustbinder.pdf.assemble import (
     Attachment,
@@ -83,14 +83,11 @@ def collect_evidence(
     """
     items = sorted(program.evidence.values(), key=lambda e: e.id)
     progress.step(f"hashing {len(items)} evidence artifact(s)")
-    cache = HashCache(program.root)  # unchanged artifacts are answered from the cache `check` keeps
-    digests = cache.digests([item.artifact for item in items])
-    if cache.changed:
-        cache.save()
-    unreadable = [item.artifact for item in items if item.artifact not in digests]
-    if unreadable:
-        raise BinderError(f"cannot read evidence {', '.join(unreadable[:5])}: {cache.unreadable}")
-    entries = [EvidenceEntry(item, digests[item.artifact].sha256, kind_of(item.artifact)) for item in items]
+    try:  # unchanged artifacts are answered from the hash cache `check` keeps
+        digests = artifact_digests(program.root, [item.artifact for item in items])
+    except UnreadableEvidence as error:
+        raise BinderError(str(error)) from None
+    entries = [EvidenceEntry(item, digests[item.artifact], kind_of(item.artifact)) for item in items]
     jobs = [
         EvidenceJob(
             e.item.id,
