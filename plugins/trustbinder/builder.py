@@ -64,17 +64,19 @@ def read_settings(config_file: Path) -> ProgramSettings:
     return ProgramSettings(config_file.resolve(), root, docs_dir, plugin.config.evidence_dir)
 
 
-class _ErrorCollector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+class LogCollector(logging.Handler):
+    """Keeps the text of log records at `level` and above, to report them in one message."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
 
 
-def _configure_child_logging(audience: str) -> _ErrorCollector:
-    errors = _ErrorCollector()
+def _configure_child_logging(audience: str) -> LogCollector:
+    errors = LogCollector(logging.ERROR)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(f"[{audience}] %(levelname)s %(message)s"))
     handler.setLevel(logging.WARNING)

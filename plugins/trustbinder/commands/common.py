@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from mkdocs.exceptions import MkDocsException
 
-from trustbinder.builder import ProgramSettings, SetupError, read_settings
+from trustbinder.builder import LogCollector, ProgramSettings, SetupError, read_settings
 from trustbinder.model.hashcache import Progress
 
 config_option = click.option(
@@ -32,19 +32,10 @@ class SetupFailed(click.ClickException):
         self.exit_code = exit_code
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def load_settings(config_file: Path, exit_code: int = 1) -> ProgramSettings:
     """Read mkdocs.yml; on failure raise one message that says why, with `exit_code`."""
     logger = logging.getLogger("mkdocs")
-    collect = _Collect()
+    collect = LogCollector(logging.WARNING)
     saved = logger.handlers[:], logger.propagate
     logger.handlers[:] = [collect]
     logger.propagate = False
