@@ -104,7 +104,7 @@ def run(args: argparse.Namespace, work: Path) -> Bench:
         report.notes.append("linear scaling skipped (--skip-linear)")
     else:
         evidence = args.linear_evidence or (FULL_EVIDENCE if args.full else 2000)
-        largest = bench.linear(args.linear, evidence, args.seed, args.full)
+        largest = bench.linear(args.linear, evidence, args.seed)
         report.notes.append(
             f"linear: per-audience builds at {args.linear[0]} and {args.linear[1]} documents with {evidence} "
             "evidence files each; ratio = (seconds per visible page at the large size) / (at the small size)"

@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, edit
 
 from trustbinder.model import Audience, load_program
@@ -152,3 +153,27 @@ def test_reload_replays_the_findings_of_unchanged_files(mini: Path) -> None:
     edit(mini / "content" / "policies" / "access.md", 'version: "2.0"', "version: 2.0")
     first = [str(f) for f in load_program(mini).findings]
     assert first and first == [str(f) for f in load_program(mini).findings]
+
+
+def test_sidecars_are_parsed_once_across_runs(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trustbinder.model import evidence as evidence_module
+    from trustbinder.model import memo
+
+    sidecar = mini / "evidence" / "access" / "2026-q2-review.csv.meta.yml"
+    edit(sidecar, "owner: Head of IT", "owner: no")  # a finding that must be replayed from the cache
+    first = load_program(mini)
+    memo.clear()  # as a new process would start
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("an unchanged sidecar was parsed again")
+
+    monkeypatch.setattr(evidence_module, "_parse_sidecar", refuse)
+    again = load_program(mini)
+    assert again.evidence["EV-0001"].title == first.evidence["EV-0001"].title
+    assert [str(f) for f in again.findings] == [str(f) for f in first.findings]
+    assert any("key 'owner'" in str(f) for f in again.findings)
+    monkeypatch.undo()
+    memo.clear()
+    edit(sidecar, "title: Q2 access review export", "title: Q2 access review, signed off")
+    os.utime(sidecar, ns=(sidecar.stat().st_atime_ns, sidecar.stat().st_mtime_ns + 1_000_000))
+    assert load_program(mini).evidence["EV-0001"].title == "Q2 access review, signed off"

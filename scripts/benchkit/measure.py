@@ -31,6 +31,7 @@ class Measurement:
     returncode: int
     output_tail: str
     timed_out: bool = False
+    largest_process_bytes: int = 0  # the biggest single process seen: a floor under the tree's true use
 
     @property
     def ok(self) -> bool:
@@ -58,17 +59,20 @@ def _processes() -> dict[int, tuple[int, int]]:
     return table
 
 
-def tree_rss(root: int) -> int:
+def tree_rss(root: int) -> tuple[int, int]:
+    """(sum of resident bytes over `root` and its descendants, resident bytes of the largest of them)."""
     table = _processes()
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in table.items():
         children.setdefault(parent, []).append(pid)
-    total, stack = 0, [root]
+    total, largest, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
-        total += table.get(pid, (0, 0))[1] * PAGE
+        resident = table.get(pid, (0, 0))[1] * PAGE
+        total += resident
+        largest = max(largest, resident)
         stack.extend(children.get(pid, []))
-    return total
+    return total, largest
 
 
 class _Sampler(threading.Thread):
@@ -76,11 +80,13 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.largest = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            total, largest = tree_rss(self.pid)
+            self.peak, self.largest = max(self.peak, total), max(self.largest, largest)
             self.done.wait(INTERVAL)
 
 
@@ -136,7 +142,7 @@ def run_once(
         cpu = _cpu_of_children() - cpu_before
     if timed_out:
         returncode = returncode or -1
-    return Measurement(seconds, cpu, sampler.peak, returncode, _tail(log), timed_out)
+    return Measurement(seconds, cpu, sampler.peak, returncode, _tail(log), timed_out, sampler.largest)
 
 
 def run_best(
@@ -161,4 +167,5 @@ def run_best(
             return measurement
         runs.append(measurement)
     best = min(runs, key=lambda m: m.seconds)
-    return Measurement(best.seconds, best.cpu_seconds, max(m.peak_bytes for m in runs), 0, best.output_tail)
+    peak, largest = max(m.peak_bytes for m in runs), max(m.largest_process_bytes for m in runs)
+    return Measurement(best.seconds, best.cpu_seconds, peak, 0, best.output_tail, False, largest)

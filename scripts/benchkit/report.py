@@ -217,6 +217,7 @@ def _measurement_dict(m: Measurement | None) -> dict[str, object]:
         "seconds": round(m.seconds, 3) if m else None,
         "cpu_seconds": round(m.cpu_seconds, 3) if m else None,
         "peak_mb": round(m.peak_mb, 1) if m else None,
+        "largest_process_mb": round(m.largest_process_bytes / 2**20, 1) if m else None,
         "timed_out": m.timed_out if m else None,
     }
 

@@ -29,7 +29,8 @@ class SetupFailed(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click 8.5 declares exit_code a class variable; this exception's code is per instance.
+        setattr(self, "exit_code", exit_code)  # noqa: B010
 
 
 def load_settings(config_file: Path, exit_code: int = 1) -> ProgramSettings:

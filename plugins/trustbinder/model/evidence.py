@@ -8,11 +8,16 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trustbinder.model.audience import Audience
 from trustbinder.model.findings import Findings
 from trustbinder.model.memo import file_stamp, memoized
 from trustbinder.model.schema import Fields
+
+if TYPE_CHECKING:
+    from trustbinder.model.sidecarcache import SidecarCache
+
 from trustbinder.model.yamlio import YamlMap, YamlProblem, parse_yaml
 
 SIDECAR_SUFFIX = ".meta.yml"
@@ -60,8 +65,14 @@ def _list_files(evidence_dir: Path, root: Path) -> list[str]:
     return found
 
 
-def scan_evidence(evidence_dir: Path, root: Path, findings: Findings) -> list[Evidence]:
-    """Pair every artifact with its sidecar; dotfiles are ignored, everything else must pair."""
+def scan_evidence(
+    evidence_dir: Path, root: Path, findings: Findings, disk: SidecarCache | None = None
+) -> list[Evidence]:
+    """Pair every artifact with its sidecar; dotfiles are ignored, everything else must pair.
+
+    Sidecars unchanged since the last run in this process, or since the last run that wrote `disk`, are not
+    parsed again.
+    """
     if not evidence_dir.is_dir():
         return []
     files = _list_files(evidence_dir, root)
@@ -84,8 +95,9 @@ def scan_evidence(evidence_dir: Path, root: Path, findings: Findings) -> list[Ev
             findings.error(rel, None, problem)
             continue
         sidecar_path = os.path.join(root, sidecar)
-        stamp = (file_stamp(sidecar_path), size)
-        item = memoized(sidecar_path, stamp, findings, partial(_parse_sidecar, rel, sidecar, root, size))
+        stamp = (*file_stamp(sidecar_path), size)
+        parse = partial(_parse_through_disk, disk, list(stamp), rel, sidecar, root, size)
+        item = memoized(sidecar_path, stamp, findings, parse)
         if item:
             items.append(item)
     listed = set(files)
@@ -94,6 +106,22 @@ def scan_evidence(evidence_dir: Path, root: Path, findings: Findings) -> list[Ev
         if artifact not in listed:
             findings.error(sidecar, 1, f"sidecar describes {artifact}, which does not exist")
     return items
+
+
+def _parse_through_disk(
+    disk: SidecarCache | None, stamp: list[int], rel: str, sidecar: str, root: Path, size: int, findings: Findings
+) -> Evidence | None:
+    if disk is not None:
+        hit = disk.get(sidecar, stamp)
+        if hit is not None:
+            findings.items.extend(hit[1])
+            return hit[0]
+    local = Findings()
+    item = _parse_sidecar(rel, sidecar, root, size, local)
+    if disk is not None:
+        disk.put(sidecar, stamp, item, local.items)
+    findings.extend(local)
+    return item
 
 
 def artifact_size_problem(artifact: Path, size: int) -> str | None:

@@ -17,6 +17,7 @@ from trustbinder.model.frameworks import Criterion, Framework, load_frameworks
 from trustbinder.model.graph import Graph
 from trustbinder.model.memo import file_stamp, memoized
 from trustbinder.model.safety import tree_problems
+from trustbinder.model.sidecarcache import SidecarCache
 from trustbinder.model.trust import Trust, parse_trust
 from trustbinder.model.yamlio import YamlProblem, parse_yaml
 
@@ -126,7 +127,10 @@ def load_program(root: Path, docs_dir: str = "content", evidence_dir: str = "evi
             )
         else:
             program.controls[control.id] = control
-    for item in scan_evidence(program.evidence_dir, root, findings):
+    sidecars = SidecarCache(root)
+    scanned = scan_evidence(program.evidence_dir, root, findings, sidecars)
+    sidecars.save()
+    for item in scanned:
         if item.id in program.evidence:
             first_item = program.evidence[item.id]
             findings.error(
