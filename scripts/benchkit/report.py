@@ -73,6 +73,14 @@ class LinearRow:
     def ratio(self, cpu: bool = False) -> float | None:
         return self._ratio(self.builds, cpu)
 
+    def marginal_ms(self, baseline: bool = False) -> float | None:
+        """Milliseconds each extra page adds between the two sizes: fixed costs (start-up, evidence) cancel out."""
+        small, large = (_ok(m) for m in (self.baselines if baseline else self.builds))
+        extra = self.documents[1] - self.documents[0]
+        if small is None or large is None or extra <= 0:
+            return None
+        return (large.seconds - small.seconds) / extra * 1000
+
     def baseline_ratio(self, cpu: bool = False) -> float | None:
         return self._ratio(self.baselines, cpu)
 
@@ -192,12 +200,15 @@ class Report:
             "ratio",
             "cpu ratio",
             "baseline ratio",
+            "ms/extra page",
+            "baseline ms/extra page",
             "target",
             "result",
         )
         lines: list[tuple[str, ...]] = [header]
         for r in self.linear:
             walls = [f"{m.seconds:.2f}" if m and m.ok else "-" for m in r.builds]
+            marginal, base_marginal = r.marginal_ms(), r.marginal_ms(baseline=True)
             lines.append(
                 (
                     f"build {r.audience} ({r.documents[0]} -> {r.documents[1]} pages)",
@@ -205,6 +216,8 @@ class Report:
                     _times(r.ratio()),
                     _times(r.ratio(cpu=True)),
                     _times(r.baseline_ratio()),
+                    "-" if marginal is None else f"{marginal:.1f}",
+                    "-" if base_marginal is None else f"{base_marginal:.1f}",
                     f"<= {r.max_ratio}x",
                     " ".join(part for part in (r.verdict, r.note) if part),
                 )
@@ -232,6 +245,8 @@ def _linear_dict(r: LinearRow) -> dict[str, object]:
         "per_page_ratio": _round(r.ratio()),
         "per_page_cpu_ratio": _round(r.ratio(cpu=True)),
         "baseline_per_page_ratio": _round(r.baseline_ratio()),
+        "ms_per_extra_page": _round(r.marginal_ms()),
+        "baseline_ms_per_extra_page": _round(r.marginal_ms(baseline=True)),
         "target_max_ratio": r.max_ratio,
         "result": r.verdict or None,
         "note": r.note or None,
