@@ -312,40 +312,9 @@ def test_svg_with_script_is_refused_on_the_public_site(mini: Path) -> None:
 
 def _build_in(program: Path, out: Path, env_changes: dict[str, str]) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **env_changes}
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "trustbinder.cli",
-            "build",
-            "-f",
-            str(program / "mkdocs.yml"),
-            "--site-dir",
-            str(out),
-            "--audience",
-            "public",
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "trustbinder.cli",
-            "build",
-            "-f",
-            str(program / "mkdocs.yml"),
-            "--site-dir",
-            str(out),
-            "--audience",
-            "internal",
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-    )
+    for audience in ("public", "internal"):
+        command = ["build", "-f", str(program / "mkdocs.yml"), "--site-dir", str(out), "--audience", audience]
+        subprocess.run([sys.executable, "-m", "trustbinder.cli", *command], check=True, env=env, capture_output=True)
 
 
 def test_same_program_builds_byte_identical_anywhere(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 CACHE_DIR = ".trustbinder-cache"
 CACHE_FILE = "hashes.json"
@@ -79,6 +79,32 @@ def _is_racy(stat: os.stat_result, hashed_at_ns: int) -> bool:
     return newest + window > hashed_at_ns
 
 
+def read_cache_entries(path: Path, version: int) -> dict[str, Any]:
+    """The entries of a cache file of this version; anything unreadable or older counts as empty."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != version:
+        return {}
+    entries = data.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def write_cache_entries(root: Path, path: Path, version: int, entries: dict[str, Any]) -> bool:
+    """Replace a cache file atomically; False when it cannot be written (a cache is never worth failing for)."""
+    temporary = path.parent / f".{path.name}.{os.getpid()}"
+    try:
+        ensure_cache_dir(root)
+        payload = {"version": version, "entries": dict(sorted(entries.items()))}
+        temporary.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
+
+
 def ensure_cache_dir(root: Path) -> Path:
     """The program's cache folder, created with a `.gitignore` of `*` so that git never picks it up."""
     folder = root / CACHE_DIR
@@ -103,14 +129,7 @@ class HashCache:
         self.unreadable: dict[str, str] = {}  # files the last `digests` call could not read, with why
 
     def _load(self) -> dict[str, list[int | str]]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-            return {}
-        entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
+        return read_cache_entries(self.path, CACHE_VERSION)
 
     def _lookup(self, rel: str, stat: os.stat_result) -> str | None:
         # Runs once per file on every check: compared field by field, without building tuples.
@@ -203,16 +222,8 @@ class HashCache:
     def save(self) -> None:
         if not (self.use_cache and self.changed):
             return
-        temporary = self.path.parent / f".{CACHE_FILE}.{os.getpid()}"
-        try:
-            ensure_cache_dir(self.root)
-            payload = {"version": CACHE_VERSION, "entries": dict(sorted(self.entries.items()))}
-            temporary.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError:
-            temporary.unlink(missing_ok=True)
-            return
-        self.changed = False
+        if write_cache_entries(self.root, self.path, CACHE_VERSION, self.entries):
+            self.changed = False
 
 
 class UnreadableEvidence(Exception):

@@ -8,15 +8,13 @@ It lives in the program's `.trustbinder-cache/`, next to the hash cache, and is 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 from pathlib import Path
 from typing import Any
 
 from trustbinder.model.audience import Audience
 from trustbinder.model.evidence import Evidence
 from trustbinder.model.findings import Finding
-from trustbinder.model.hashcache import CACHE_DIR, ensure_cache_dir
+from trustbinder.model.hashcache import CACHE_DIR, read_cache_entries, write_cache_entries
 
 CACHE_FILE = "sidecars.json"
 CACHE_VERSION = 1
@@ -83,14 +81,7 @@ class SidecarCache:
         self.changed = False
 
     def _load(self) -> dict[str, list[Any]]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-            return {}
-        entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
+        return read_cache_entries(self.path, CACHE_VERSION)
 
     def get(self, sidecar: str, stamp: list[int]) -> tuple[Evidence | None, list[Finding]] | None:
         self.seen.add(sidecar)
@@ -110,13 +101,5 @@ class SidecarCache:
         """Write the entries of the sidecars this run saw; a cache that cannot be written is skipped."""
         if not self.changed and self.seen.issuperset(self.entries):
             return
-        entries = {key: value for key, value in sorted(self.entries.items()) if key in self.seen}
-        temporary = self.path.parent / f".{CACHE_FILE}.{os.getpid()}"
-        try:
-            ensure_cache_dir(self.root)
-            temporary.write_text(
-                json.dumps({"version": CACHE_VERSION, "entries": entries}, separators=(",", ":")), encoding="utf-8"
-            )
-            os.replace(temporary, self.path)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        entries = {key: value for key, value in self.entries.items() if key in self.seen}
+        write_cache_entries(self.root, self.path, CACHE_VERSION, entries)
