@@ -124,7 +124,9 @@ class Visitor:
         self.page.wait_for_load_state("networkidle")
         self._axe("")
         if dark:
-            # The dark scheme changes colours only: the colour rules run again after switching.
+            # The dark scheme changes colours only: the colour rules run again after switching. Material fades
+            # link colours over 125 ms; checked mid-fade, axe would judge colours no reader ever settles on.
+            self.page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
             self.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
             self._axe(" (dark)", {"runOnly": COLOUR_RULES})
         return [f"/{path}: {problem}" for problem in self.problems]
