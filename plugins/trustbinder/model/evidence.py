@@ -90,7 +90,7 @@ def scan_evidence(
             )
             continue
         size = os.stat(os.path.join(root, rel)).st_size
-        problem = artifact_size_problem(root / rel, size)
+        problem = artifact_size_problem(os.path.join(root, rel), size)
         if problem:
             findings.error(rel, None, problem)
             continue
@@ -124,16 +124,16 @@ def _parse_through_disk(
     return item
 
 
-def artifact_size_problem(artifact: Path, size: int) -> str | None:
+def artifact_size_problem(artifact: str, size: int) -> str | None:
     """Refuse an artifact that is too large, or a zip whose members would expand past the limits.
 
     Only the zip's central directory is read, never its members.
     """
     if size > MAX_ARTIFACT_BYTES:
         return f"artifact is {size} bytes, over the limit of {MAX_ARTIFACT_BYTES} bytes"
-    if artifact.suffix.lower() not in ZIP_CONTAINERS:
+    if os.path.splitext(artifact)[1].lower() not in ZIP_CONTAINERS:
         return None  # nothing unpacks other files, so their compression ratio cannot hurt
-    with artifact.open("rb") as handle:
+    with open(artifact, "rb") as handle:
         if handle.read(4) != b"PK\x03\x04":
             return None
     try:
