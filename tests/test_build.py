@@ -139,3 +139,14 @@ def test_plain_mkdocs_build_makes_the_public_trust_center(mini: Path) -> None:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(mini / "mkdocs.yml")], check=True)
     site = mini / "site" / "public"
     assert pages(site) == {"index.html", "policies/security/index.html"}
+
+
+def test_init_writes_a_program_that_checks_clean_and_refuses_a_used_folder(tmp_path: Path) -> None:
+    target = tmp_path / "new-program"
+    result = CliRunner().invoke(main, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in target.iterdir()} == {"mkdocs.yml", "content", "evidence", "evidence.lock", ".gitignore"}
+    checked = CliRunner().invoke(main, ["check", "-f", str(target / "mkdocs.yml")])
+    assert checked.exit_code == 0, checked.output
+    again = CliRunner().invoke(main, ["init", str(target)])
+    assert again.exit_code == 1 and "exists and is not empty" in again.output
