@@ -13,6 +13,18 @@ import pytest
 from trustbinder.builder import build_one
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Debian's chromium, driven by Playwright (which cannot download a browser here). Without the background
+# networking flags it keeps trying to reach Google's hosts on a closed network.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REPO = Path(__file__).resolve().parent.parent
 
 # Review dates, freshness and "last updated" depend on today: the suite runs on a fixed day (2026-11-26 UTC)

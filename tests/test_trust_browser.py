@@ -20,26 +20,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import copy_program
+from conftest import CHROMIUM, CHROMIUM_ARGS, copy_program
 from playwright.sync_api import Browser, Request, sync_playwright
 
 from trustbinder.builder import build_one
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NOVEMBER_2026 = "1793491200"
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 TRUST_CENTER_PAGES = ["", "documents/", "subprocessors/", "faq/", "404.html"]
 
 pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
+    CHROMIUM is None,
     reason="needs Debian's chromium at /usr/bin/chromium (scripts/test.sh installs it with apt-get)",
 )
 
@@ -91,7 +82,7 @@ def starter_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
