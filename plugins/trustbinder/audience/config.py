@@ -23,3 +23,9 @@ class AudienceConfig(Config):
 
     auditor_site_name = c.Optional(c.Type(str))
     """`site_name` of the auditor binder. Default: "<company> Audit Binder"."""
+
+    fast_navigation = c.Type(bool, default=True)
+    """Render Material's sidebar navigation with trustbinder's renderer: the same markup, several times faster on
+    large sites. It switches itself off (with an info message) when the theme is not Material, when a
+    `custom_dir` overrides the navigation partials, or when the installed Material's partials differ from the
+    versions it was checked against. Set it to false to always use Material's templates."""

@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -15,6 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from trustbinder.audience import fastnav
 from trustbinder.audience.config import AudienceConfig
 from trustbinder.model import Audience, Program, load_program
 from trustbinder.model.documents import Document
@@ -39,6 +41,7 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
     def __init__(self) -> None:
         self.program: Program | None = None
         self.view: AudienceView | None = None
+        self.fast_navigation = False
 
     @property
     def reader(self) -> Audience:
@@ -66,6 +69,7 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
             )
         self.program, self.view = program, view
         self._install_theme(config)
+        self._install_fast_navigation(config)
         config.site_name = self._site_name(program, config.site_name)
         if program.evidence_dir.is_dir():
             config.watch.append(str(program.evidence_dir))  # `mkdocs serve` rebuilds when evidence changes
@@ -84,6 +88,23 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
                 custom_dir,
             )
         config.theme.dirs.insert(0, theme)
+
+    def _install_fast_navigation(self, config: MkDocsConfig) -> None:
+        self.fast_navigation = False
+        if not self.config.fast_navigation:
+            return
+        reason = fastnav.unsupported_reason(config.theme.name, config.theme.dirs, config.plugins.keys())
+        if reason is not None:
+            log.info("Material's own navigation templates are used: %s", reason)
+            return
+        if str(fastnav.THEME) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(fastnav.THEME))
+        self.fast_navigation = True
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        if self.config.enabled and self.fast_navigation:
+            fastnav.install(env)
+        return env
 
     def _site_name(self, program: Program, default: str) -> str:
         company = program.trust.company_name or program.audit.organization or default
