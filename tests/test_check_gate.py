@@ -144,7 +144,21 @@ def test_strict_build_refuses_a_tree_that_fails_verification(locked: Path, tmp_p
 def test_plain_build_warns_about_verification_and_builds(locked: Path, tmp_path: Path) -> None:
     (locked / REVIEW).write_text("rewritten\n")
     out = tmp_path / "out"
-    code, output = run(locked, "build", "--audience", "public", "--site-dir", str(out))
+    code, output = run(locked, "build", "--audience", "auditor", "--no-pdf", "--site-dir", str(out))
     assert code == 0, output
     assert f"{REVIEW}: warning: evidence changed" in output
-    assert (out / "public" / "index.html").is_file()
+    assert (out / "auditor" / "index.html").is_file()
+
+
+def test_sites_without_evidence_are_built_without_reading_it(locked: Path, tmp_path: Path) -> None:
+    (locked / REVIEW).write_text("rewritten\n")
+    sidecar = next((locked / "evidence").rglob("*.yml"))
+    sidecar.write_text("id: [unclosed\n")
+    out = tmp_path / "out"
+    for audience in ("public", "internal"):
+        code, output = run(locked, "build", "--audience", audience, "--site-dir", str(out))
+        assert code == 0, output
+        assert "warning" not in output and "error" not in output and (out / audience / "index.html").is_file()
+    code, output = run(locked, "build", "--audience", "auditor", "--no-pdf", "--site-dir", str(out))
+    assert code == 1 and sidecar.name in output and "not built" in output
+    assert not (out / "auditor").exists()

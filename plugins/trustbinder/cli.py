@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from trustbinder.model.findings import Finding, Findings, Level
 from trustbinder.model.hashcache import HashCache
 from trustbinder.model.lock import verify
 from trustbinder.model.program import forget, remember
-from trustbinder.model.views import build_view
+from trustbinder.model.views import view_for
 from trustbinder.starter import copy_starter
 
 
@@ -35,14 +36,20 @@ def collect_findings(
     return load_and_check(settings or _settings(config_file), lock_level)[1]
 
 
-def load_and_check(settings: ProgramSettings, lock_level: Level = "error") -> tuple[Program, Findings]:
-    program = load_program(settings.root, settings.docs_dir, settings.evidence_dir)
+def load_and_check(
+    settings: ProgramSettings, lock_level: Level = "error", readers: Sequence[Audience] = tuple(Audience)
+) -> tuple[Program, Findings]:
+    """Load the program and check what the sites of `readers` are built from. Evidence, and its lock, are read
+    only when the auditor is among them: no other site shows evidence."""
+    with_evidence = Audience.AUDITOR in readers
+    program = load_program(settings.root, settings.docs_dir, settings.evidence_dir, with_evidence=with_evidence)
     findings = Findings(list(program.findings))
     if program.ok:
-        for reader in Audience:
-            findings.extend(build_view(program, reader).findings)
+        for reader in readers:
+            findings.extend(view_for(program, reader).findings)
         findings.extend(run_checks(program, today()))
-    findings.extend(_verification(settings, lock_level))
+    if with_evidence:
+        findings.extend(_verification(settings, lock_level))
     return program, findings
 
 
@@ -119,8 +126,11 @@ def check(config_file: Path, output_format: str, fail_on: str) -> None:
 def build(config_file: Path, audience: str, site_dir: Path | None, strict: bool, no_pdf: bool) -> None:
     """Build the public, internal and auditor sites. A failed build leaves the previous site untouched."""
     settings = _settings(config_file)
-    # Evidence that differs from evidence.lock stops a strict build; a plain build only warns about it.
-    program, findings = load_and_check(settings, lock_level="error" if strict else "warning")
+    audiences = list(AUDIENCES) if audience == "all" else [audience]
+    # A strict build is a gate: it checks the whole program and its evidence lock, and any finding stops it.
+    # A plain build checks what its sites are built from and only warns about evidence that moved.
+    readers = list(Audience) if strict else [Audience.parse(a) for a in audiences]
+    program, findings = load_and_check(settings, "error" if strict else "warning", readers)
     problems: list[Finding] = findings.errors + (findings.warnings if strict else [])
     for warning in findings.warnings:
         click.echo(str(warning), err=True)
@@ -128,7 +138,6 @@ def build(config_file: Path, audience: str, site_dir: Path | None, strict: bool,
         for finding in findings.errors:
             click.echo(str(finding), err=True)
         raise click.ClickException(f"not built: {len(problems)} problem(s) in the program (see above)")
-    audiences = list(AUDIENCES) if audience == "all" else [audience]
     root = (site_dir or settings.root / "site").resolve()
     click.echo(f"Building {', '.join(audiences)} from {settings.config_file} ...", err=True)
     remember(program)  # the audience builds reuse it instead of parsing the program again

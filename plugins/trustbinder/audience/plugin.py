@@ -24,7 +24,7 @@ from trustbinder.model.findings import Finding
 from trustbinder.model.htmlsafety import active_content
 from trustbinder.model.imagemeta import STRIPPERS, UNSTRIPPABLE_IMAGES, ImageFormatError
 from trustbinder.model.program import recall
-from trustbinder.model.views import AudienceView, build_view
+from trustbinder.model.views import AudienceView, view_for
 from trustbinder.navigation import rebuild_navigation
 
 log = logging.getLogger("mkdocs.plugins.trustbinder.audience")
@@ -52,14 +52,19 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
             return config
         root = Path(config.config_file_path).parent
         docs_dir = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
-        program = recall(root, docs_dir, self.config.evidence_dir) or load_program(
-            root, docs_dir=docs_dir, evidence_dir=self.config.evidence_dir
-        )
+        program = recall(root, docs_dir, self.config.evidence_dir)
+        if program is None or (self.reader is Audience.AUDITOR and not program.evidence_loaded):
+            program = load_program(
+                root,
+                docs_dir=docs_dir,
+                evidence_dir=self.config.evidence_dir,
+                with_evidence=self.reader is Audience.AUDITOR,
+            )
         for warning in program.findings.warnings:
             log.warning(str(warning))
         if program.findings.errors:
             raise PluginError(_problem_report("trustbinder: the program has errors:", program.findings.sorted()))
-        view = build_view(program, self.reader)
+        view = view_for(program, self.reader)
         if view.findings.errors:
             raise PluginError(
                 _problem_report(

@@ -12,12 +12,16 @@ Check = Callable[[Program, dt.date], Findings]
 
 # Checks run in this order; each returns its own findings and must not raise on a valid program.
 CHECKS: list[Check] = []
+# Checks that judge evidence: skipped for a program loaded without it (a public or internal build), where
+# "no evidence" would only mean "not read".
+EVIDENCE_CHECKS: list[Check] = []
 
 
 def run_checks(program: Program, today: dt.date) -> Findings:
     findings = Findings()
     for check in CHECKS:
-        findings.extend(check(program, today))
+        if program.evidence_loaded or check not in EVIDENCE_CHECKS:
+            findings.extend(check(program, today))
     return findings
 
 
@@ -37,3 +41,4 @@ from trustbinder.model import freshness, gaps  # noqa: E402
 
 CHECKS.append(gaps.gap_findings)
 CHECKS.append(freshness.freshness_findings)
+EVIDENCE_CHECKS.extend([gaps.gap_findings, freshness.freshness_findings])

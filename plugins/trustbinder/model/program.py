@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trustbinder.model.audience import Audience
 from trustbinder.model.audit import Audit, parse_audit
@@ -20,6 +21,9 @@ from trustbinder.model.safety import tree_problems
 from trustbinder.model.sidecarcache import SidecarCache
 from trustbinder.model.trust import Trust, parse_trust
 from trustbinder.model.yamlio import YamlProblem, parse_yaml
+
+if TYPE_CHECKING:
+    from trustbinder.model.views import AudienceView
 
 DATA_FILES = ("controls.yml", "trust.yml", "audit.yml")
 
@@ -38,6 +42,10 @@ class Program:
     findings: Findings = field(default_factory=Findings)
     graph: Graph = field(default_factory=Graph)
     by_src_uri: dict[str, Document] = field(default_factory=dict)
+    # False when loaded for sites that never show evidence (public, internal): sidecars were not read, so
+    # nothing may be concluded from `evidence` being empty.
+    evidence_loaded: bool = True
+    views: dict[Audience, AudienceView] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -83,10 +91,16 @@ def _read_data_file(path: Path, root: Path, findings: Findings) -> object:
     return None
 
 
-def load_program(root: Path, docs_dir: str = "content", evidence_dir: str = "evidence") -> Program:
-    """Read and validate everything; problems are in `program.findings`, never raised."""
+def load_program(
+    root: Path, docs_dir: str = "content", evidence_dir: str = "evidence", *, with_evidence: bool = True
+) -> Program:
+    """Read and validate everything; problems are in `program.findings`, never raised.
+
+    Without `with_evidence` the evidence sidecars are not read (the tree is still checked for unsafe links):
+    enough for the public and internal sites, which show no evidence, at a fraction of the cost."""
     root = root.resolve()
     program = Program(root=root, docs_dir=(root / docs_dir).resolve(), evidence_dir=(root / evidence_dir).resolve())
+    program.evidence_loaded = with_evidence
     findings = program.findings
     content = program.docs_dir
     if not content.is_dir():
@@ -127,10 +141,7 @@ def load_program(root: Path, docs_dir: str = "content", evidence_dir: str = "evi
             )
         else:
             program.controls[control.id] = control
-    sidecars = SidecarCache(root)
-    scanned = scan_evidence(program.evidence_dir, root, findings, sidecars)
-    sidecars.save()
-    for item in scanned:
+    for item in _read_evidence(program) if with_evidence else []:
         if item.id in program.evidence:
             first_item = program.evidence[item.id]
             findings.error(
@@ -151,6 +162,13 @@ def load_program(root: Path, docs_dir: str = "content", evidence_dir: str = "evi
     _check_references(program)
     program.graph = Graph.build(program.frameworks, program.documents, program.controls, program.evidence)
     return program
+
+
+def _read_evidence(program: Program) -> list[Evidence]:
+    sidecars = SidecarCache(program.root)
+    scanned = scan_evidence(program.evidence_dir, program.root, program.findings, sidecars)
+    sidecars.save()
+    return scanned
 
 
 def _unknown(kind: str, value: str, known: list[str]) -> str:
@@ -254,7 +272,7 @@ def _check_references(program: Program) -> None:
                     f"request {request.id}: key 'controls': " + _unknown("control", control_id, control_ids),
                     "controls",
                 )
-        for evidence_id, line in request.evidence:
+        for evidence_id, line in request.evidence if program.evidence_loaded else []:
             if evidence_id not in program.evidence:
                 findings.error(
                     audit.path,

@@ -65,6 +65,14 @@ class AudienceView:
         return self.reader is Audience.AUDITOR
 
 
+def view_for(program: Program, reader: Audience) -> AudienceView:
+    """`build_view`, computed once per loaded program: the check before a build and the build share it."""
+    view = program.views.get(reader)
+    if view is None:
+        view = program.views[reader] = build_view(program, reader)
+    return view
+
+
 def build_view(program: Program, reader: Audience) -> AudienceView:
     view = AudienceView(reader)
     visible = program.documents_for(reader)
