@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -107,8 +107,17 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
         self.fast_navigation = True
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
-        if self.config.enabled and self.fast_navigation:
+        if not self.config.enabled:
+            return env
+        if self.fast_navigation:
             fastnav.install(env)
+        if env.bytecode_cache is None:
+            # Compiling Material's templates takes a good part of a second in every build process; Jinja's
+            # cache keeps the compiled code per user in the temporary folder, checked against each source.
+            try:
+                env.bytecode_cache = FileSystemBytecodeCache()
+            except RuntimeError as error:  # a cache folder that is not safely ours: compile as before
+                log.debug("no template cache: %s", error)
         return env
 
     def _site_name(self, program: Program, default: str) -> str:

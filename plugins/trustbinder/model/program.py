@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 from trustbinder.model.audience import Audience
 from trustbinder.model.audit import Audit, parse_audit
 from trustbinder.model.controls import Control, parse_controls
+from trustbinder.model.documentcache import DocumentCache, document_stamp
 from trustbinder.model.documents import Document, parse_document
 from trustbinder.model.evidence import Evidence, scan_evidence
 from trustbinder.model.findings import Findings
 from trustbinder.model.frameworks import Criterion, Framework, load_frameworks
 from trustbinder.model.graph import Graph
-from trustbinder.model.memo import file_stamp, memoized
+from trustbinder.model.memo import memoized
 from trustbinder.model.safety import tree_problems
 from trustbinder.model.sidecarcache import SidecarCache
 from trustbinder.model.trust import Trust, parse_trust
@@ -78,6 +79,20 @@ def _read_document(markdown: Path, src_uri: str, path: str, findings: Findings) 
     return parse_document(src_uri, path, text, findings)
 
 
+def _read_document_through_disk(
+    disk: DocumentCache, stamp: list[int], markdown: Path, src_uri: str, path: str, findings: Findings
+) -> Document | None:
+    hit = disk.get(src_uri, stamp)
+    if hit is not None:
+        findings.items.extend(hit[1])
+        return hit[0]
+    local = Findings()
+    document = _read_document(markdown, src_uri, path, local)
+    disk.put(src_uri, stamp, document, local.items)
+    findings.extend(local)
+    return document
+
+
 def _read_data_file(path: Path, root: Path, findings: Findings) -> object:
     if not path.is_file():
         return None
@@ -115,19 +130,18 @@ def load_program(
         findings.extend(tree)  # nothing is read from a tree that could lead outside the program
         return program
     program.frameworks = load_frameworks(content / "frameworks", root, findings)
+    disk = DocumentCache(root)
     for markdown in sorted(content.rglob("*.md")):
         src_uri = markdown.relative_to(content).as_posix()
         if any(part.startswith(".") for part in src_uri.split("/")) or src_uri.startswith("templates/"):
             continue
-        document = memoized(
-            str(markdown),
-            file_stamp(str(markdown)),
-            findings,
-            partial(_read_document, markdown, src_uri, rel(markdown)),
-        )
+        stamp = document_stamp(str(markdown))
+        read = partial(_read_document_through_disk, disk, stamp, markdown, src_uri, rel(markdown))
+        document = memoized(str(markdown), tuple(stamp), findings, read)
         if document:
             program.documents.append(document)
             program.by_src_uri[src_uri] = document
+    disk.save()
 
     controls_file = content / "controls.yml"
     for control in parse_controls(_read_data_file(controls_file, root, findings), rel(controls_file), findings):
