@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from trustbinder.handbook.pages import TYPE_LABELS
-from trustbinder.handbook.render import render
+from trustbinder.handbook.render import compact, render
 from trustbinder.model import Program
 from trustbinder.model.documents import Document
 from trustbinder.model.gitinfo import LastChange
@@ -55,13 +55,15 @@ def control_rows(program: Program, document: Document, criterion_href: Criterion
 
 
 def render_header(document: Document, today: dt.date, change: LastChange | None) -> str:
-    return render(
-        "document_header.html",
-        document=document,
-        type_label=TYPE_LABELS.get(document.type, document.type).lower(),
-        review=review_of(document, today),
-        change=change,
-        today=today,
+    return compact(
+        render(
+            "document_header.html",
+            document=document,
+            type_label=TYPE_LABELS.get(document.type, document.type).lower(),
+            review=review_of(document, today),
+            change=change,
+            today=today,
+        )
     )
 
 
@@ -70,7 +72,7 @@ def render_record(
 ) -> str:
     revisions = sorted(document.revisions, key=lambda r: r.date or dt.date.min, reverse=True)
     controls = control_rows(program, document, criterion_href) if with_controls else []
-    return render("document_record.html", revisions=revisions, controls=controls, show_controls=with_controls)
+    return compact(render("document_record.html", revisions=revisions, controls=controls, show_controls=with_controls))
 
 
 def place(content: str, header: str, record: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from trustbinder.handbook.render import html_block, render
+from trustbinder.handbook.render import HtmlBlocks, render
 from trustbinder.model import Program
 from trustbinder.model.controls import Control
 from trustbinder.model.documents import Document
@@ -66,11 +66,11 @@ def criterion_anchor(framework: str, criterion_id: str) -> str:
     return f"{framework}-" + re.sub(r"[^a-z0-9]+", "-", criterion_id.lower()).strip("-")
 
 
-def _table(rows: list[DocumentRow], *, show_type: bool) -> Markup:
-    return Markup(html_block(render("documents_table.html", rows=rows, show_type=show_type)))
+def _table(rows: list[DocumentRow], blocks: HtmlBlocks, *, show_type: bool) -> Markup:
+    return blocks.add(render("documents_table.html", rows=rows, show_type=show_type))
 
 
-def review_schedule(documents: list[Document], today: dt.date, href: Href) -> str:
+def review_schedule(documents: list[Document], today: dt.date, href: Href, blocks: HtmlBlocks) -> str:
     rows = [DocumentRow(d, href(d), review) for d, review in schedule(documents, today)]
     counts = Counter(row.review.status for row in rows)
     return render(
@@ -78,11 +78,13 @@ def review_schedule(documents: list[Document], today: dt.date, href: Href) -> st
         today=today,
         counts={status: counts.get(status, 0) for status in ("overdue", "due", "ok", "unscheduled")},
         due_soon_days=DUE_SOON_DAYS,
-        table=_table(rows, show_type=True),
+        table=_table(rows, blocks, show_type=True),
     )
 
 
-def section_index(folder: str, title: str, documents: list[Document], today: dt.date, href: Href) -> str:
+def section_index(
+    folder: str, title: str, documents: list[Document], today: dt.date, href: Href, blocks: HtmlBlocks
+) -> str:
     ordered = sorted(documents, key=lambda d: (d.title.casefold(), d.key))
     rows = [DocumentRow(d, href(d), review_of(d, today)) for d in ordered]
     noun = FOLDER_NOUNS.get(folder, "documents")
@@ -91,10 +93,11 @@ def section_index(folder: str, title: str, documents: list[Document], today: dt.
     if count == 1:
         intro = f"The one document in this section, with owner, version and review status as of {today.isoformat()}."
     types = {d.type for d in documents}
-    return render("section_index.md", title=title, intro=intro, table=_table(rows, show_type=len(types) > 1))
+    table = _table(rows, blocks, show_type=len(types) > 1)
+    return render("section_index.md", title=title, intro=intro, table=table)
 
 
-def criteria_index(program: Program, documents: list[Document], href: Href) -> str:
+def criteria_index(program: Program, documents: list[Document], href: Href, blocks: HtmlBlocks) -> str:
     """Per framework in scope, each criterion with the visible documents whose controls map to it."""
     by_id = {d.id: d for d in documents if d.id}
     sections: list[FrameworkSection] = []
@@ -119,6 +122,6 @@ def criteria_index(program: Program, documents: list[Document], href: Href) -> s
                     controls,
                 )
             )
-        table = Markup(html_block(render("criteria_table.html", rows=rows)))
+        table = blocks.add(render("criteria_table.html", rows=rows))
         sections.append(FrameworkSection(framework.name, rows, table))
     return render("criteria_index.md", frameworks=sections)

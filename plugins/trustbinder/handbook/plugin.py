@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 from trustbinder.audience.state import BuildState, build_state
 from trustbinder.handbook import header, navigation, pages
 from trustbinder.handbook.config import HandbookConfig
+from trustbinder.handbook.render import HtmlBlocks
 from trustbinder.model import Audience
 from trustbinder.model.clock import today
 from trustbinder.model.documents import DOCUMENT_TYPES, Document
@@ -38,10 +39,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.today = dt.date.min
         self.changes: dict[str, LastChange] = {}
         self.generated: dict[str, File] = {}  # role ("reviews", "criteria", or a folder) -> generated page
+        self.blocks: dict[str, HtmlBlocks] = {}  # generated page's src_uri -> its HTML kept out of Markdown
         self.in_scope: set[tuple[str, str]] = set()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        self.state, self.generated = None, {}
+        self.state, self.generated, self.blocks = None, {}, {}
         state = build_state(config, NAME) if self.config.enabled else None
         if state is None or state.reader is Audience.PUBLIC:
             return files  # customers never see owners, approvals or review dates
@@ -59,7 +61,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def _generate(self, files: Files, config: MkDocsConfig, visible: list[Document]) -> None:
         assert self.state is not None
         folder = _pages_dir(self.config.pages_dir)
-        planned: list[tuple[str, str, Callable[[pages.Href], str]]] = []
+        planned: list[tuple[str, str, Callable[[pages.Href, HtmlBlocks], str]]] = []
         if self.config.review_schedule:
             planned.append(("reviews", f"{folder}/reviews.md", partial(pages.review_schedule, visible, self.today)))
         if self.config.criteria_index:
@@ -81,8 +83,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.generated[role] = File.generated(config, src_uri, content="")
             files.append(self.generated[role])
         # Links are relative to each page's URL, which exists only once the file does.
-        for role, _, render in planned:
-            self.generated[role].content_string = render(self._href(self.generated[role], files))
+        for role, src_uri, render in planned:
+            self.blocks[src_uri] = HtmlBlocks()
+            self.generated[role].content_string = render(self._href(self.generated[role], files), self.blocks[src_uri])
 
     def _href(self, page: File, files: Files) -> pages.Href:
         def href(document: Document) -> str:
@@ -107,6 +110,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return navigation.append_section(nav, "Handbook", generated)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        blocks = self.blocks.get(page.file.src_uri) if page.file.generated_by else None
+        if blocks is not None:
+            return blocks.fill(html)
         if self.state is None or not self.config.document_header:
             return html
         document = self.state.program.document_at(page.file.src_uri)

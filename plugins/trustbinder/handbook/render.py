@@ -1,4 +1,5 @@
-"""The handbook's Jinja environment: autoescaped templates, dates as ISO text, HTML kept as one Markdown block."""
+"""The handbook's Jinja environment: autoescaped templates, dates as ISO text, and large HTML kept out of
+Python-Markdown."""
 
 from __future__ import annotations
 
@@ -48,3 +49,33 @@ def render(template: str, **context: Any) -> str:
 def html_block(markup: str) -> str:
     """HTML without blank lines: Python-Markdown ends a raw HTML block at the first blank line."""
     return _BLANK_LINES.sub("\n", markup.strip())
+
+
+_INDENTATION = re.compile(r">\s*\n\s*<")
+_BLOCK_TOKEN = "TRUSTBINDERHTMLBLOCK"
+_BLOCK_PARAGRAPH = re.compile(_BLOCK_TOKEN + r"(\d+)")
+
+
+def compact(markup: str) -> str:
+    """Template indentation between tags removed: every text node costs the search indexer a parser event.
+    Only whitespace holding a line break goes, which the templates use between block elements alone."""
+    return _INDENTATION.sub("><", markup.strip())
+
+
+class HtmlBlocks:
+    """Large generated HTML (a 700-row table) kept out of Python-Markdown, which would parse every tag of a raw
+    HTML block once more: the page's Markdown holds a token paragraph that `fill` replaces after conversion."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+
+    def add(self, markup: str) -> Markup:
+        self.blocks.append(compact(markup))
+        return Markup(f"\n\n{_BLOCK_TOKEN}{len(self.blocks) - 1}\n\n")
+
+    def fill(self, html: str) -> str:
+        return re.sub(
+            f"<p>{_BLOCK_PARAGRAPH.pattern}</p>",
+            lambda match: self.blocks[int(match.group(1))],
+            html,
+        )
