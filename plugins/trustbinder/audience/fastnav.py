@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,11 @@ from mkdocs.utils import normalize_url
 
 THEME = Path(__file__).parent / "fastnav_theme"
 GLOBAL_NAME = "trustbinder_nav_items"
+FRAGMENTS = "_trustbinder_nav_fragments"  # attribute of the build's Navigation holding the fragment cache
+
+# The markup of an item that is not on the current page's path is the same on every page but for its one link,
+# which is relative to the page: kept as (item, text before the link, link target, text after the link).
+Fragment = tuple[Any, str, str, str]
 
 # The Material partials this renderer reproduces, by SHA-256 of the files it was checked against.
 KNOWN_PARTIALS: dict[str, frozenset[str]] = {
@@ -59,7 +64,13 @@ def install(env: Environment) -> None:
 @pass_context
 def _render_items(context: Context, toc_title: str) -> Markup:
     config = context["config"]
+    nav = context["nav"]
+    fragments = getattr(nav, FRAGMENTS, None)
+    if fragments is None:
+        fragments = {}
+        setattr(nav, FRAGMENTS, fragments)
     renderer = _Renderer(
+        fragments=fragments,
         env=context.environment,
         page=context.get("page"),
         base_url=context.get("base_url", ""),
@@ -67,7 +78,7 @@ def _render_items(context: Context, toc_title: str) -> Markup:
         extra=config.extra,
         toc_title=_toc_title(config, toc_title),
     )
-    for number, item in enumerate(context["nav"].items, start=1):
+    for number, item in enumerate(nav.items, start=1):
         renderer.item(item, f"__nav_{number}", 1, None)
     return Markup("".join(renderer.out))
 
@@ -86,6 +97,7 @@ class _Renderer:
     def __init__(
         self,
         *,
+        fragments: dict[tuple[int, str], Fragment],
         env: Environment,
         page: Page | None,
         base_url: str,
@@ -93,6 +105,7 @@ class _Renderer:
         extra: Any,
         toc_title: str,
     ) -> None:
+        self.fragments = fragments
         self.env, self.page, self.base_url = env, page, base_url
         self.features, self.extra, self.toc_title = features, extra, toc_title
         self.out: list[str] = []
@@ -115,9 +128,22 @@ class _Renderer:
         elif self.page is not None and item == self.page:
             self.current_page(item, css)
         else:
-            self.out.append(
-                f'<li class="{css}"><a href="{self.url(item.url)}" class="md-nav__link">{self.content(item)}</a></li>'
-            )
+            self.fragment(item, css, self._link)
+
+    def fragment(self, item: Any, css: str, make: Callable[[Any, str], Fragment]) -> None:
+        key = (id(item), css)
+        cached = self.fragments.get(key)
+        if cached is None or cached[0] is not item:
+            cached = self.fragments[key] = make(item, css)
+        self.out.append(cached[1] + self.url(cached[2]) + cached[3])
+
+    def _link(self, item: Any, css: str) -> Fragment:
+        return (
+            item,
+            f'<li class="{css}"><a href="',
+            str(item.url),
+            f'" class="md-nav__link">{self.content(item)}</a></li>',
+        )
 
     def section(self, item: Any, children: list[Any], css: str, path: str, level: int, parent: Any) -> None:
         features, out = self.features, self.out
@@ -135,11 +161,10 @@ class _Renderer:
         is_pruned = "navigation.prune" in features and not is_section and not item.active
         if is_pruned:
             css += " md-nav__item--pruned"
-        out.append(f'<li class="{css} md-nav__item--nested">')
         if is_pruned:
-            self.pruned(item, item)
-            out.append("</li>")
+            self.fragment(item, css, self._pruned)
             return
+        out.append(f'<li class="{css} md-nav__item--nested">')
         checked = "checked" if item.active else ""
         indeterminate = "md-toggle--indeterminate" if "navigation.expand" in features and not checked else ""
         tabindex = "" if is_section else "0"
@@ -172,15 +197,19 @@ class _Renderer:
                 self.item(child, f"{path}_{number}", level + 1, item)
         out.append("</ul></nav></li>")
 
-    def pruned(self, item: Any, shown_as: Any) -> None:
+    def _pruned(self, item: Any, css: str) -> Fragment:
         """A collapsed section: one link to its first page, labelled with the section's title."""
-        first = item.children[0] if item.children else None
-        if first is not None and getattr(first, "children", None):
-            self.pruned(first, shown_as)
-            return
-        icon = '<span class="md-nav__icon md-icon"></span>' if item.children else ""
-        href = self.url(first.url if first is not None else "")
-        self.out.append(f'<a href="{href}" class="md-nav__link">{self.content(shown_as)}{icon}</a>')
+        label, innermost, first = self.content(item), item, item.children[0] if item.children else None
+        while first is not None and getattr(first, "children", None):
+            innermost, first = first, first.children[0]
+        icon = '<span class="md-nav__icon md-icon"></span>' if innermost.children else ""
+        target = str(first.url) if first is not None else ""
+        return (
+            item,
+            f'<li class="{css} md-nav__item--nested"><a href="',
+            target,
+            f'" class="md-nav__link">{label}{icon}</a></li>',
+        )
 
     def current_page(self, item: Any, css: str) -> None:
         toc = self._toc_entries()
