@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,20 @@ def test_sites_without_evidence_are_built_without_reading_it(locked: Path, tmp_p
     code, output = run(locked, "build", "--audience", "auditor", "--no-pdf", "--site-dir", str(out))
     assert code == 1 and sidecar.name in output and "not built" in output
     assert not (out / "auditor").exists()
+
+
+def test_a_build_whose_check_fails_keeps_the_previous_site(locked: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, output = run(locked, "build", "--audience", "internal", "--site-dir", str(out))
+    assert code == 0, output
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    policy = next((locked / "content" / "policies").glob("*.md"))
+    text = policy.read_text(encoding="utf-8")
+    # The sites are built while the program is checked; a problem only the check finds must still stop them.
+    future = (dt.date(2026, 11, 26) + dt.timedelta(days=30)).isoformat()
+    policy.write_text(re.sub(r"last_reviewed: .*", f"last_reviewed: {future}", text, count=1), encoding="utf-8")
+    code, output = run(locked, "build", "--audience", "internal", "--site-dir", str(out))
+    assert code == 1 and "not built" in output and "is in the future" in output, output
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in out.iterdir()) == ["internal"]

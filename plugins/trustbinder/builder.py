@@ -14,9 +14,11 @@ import shutil
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 AUDIENCES = ("public", "internal", "auditor")
 PLUGIN_NAME = "trustbinder/audience"
@@ -28,6 +30,7 @@ class ProgramSettings:
     root: Path
     docs_dir: str
     evidence_dir: str
+    config: Any = field(default=None, compare=False, repr=False)  # the loaded mkdocs.yml, reused by forked builds
 
 
 class SetupError(Exception):
@@ -41,6 +44,7 @@ class BuildResult:
     ok: bool
     seconds: float
     message: str = ""
+    staging: Path | None = None  # the built site, until it is moved into place
 
 
 def read_settings(config_file: Path) -> ProgramSettings:
@@ -61,7 +65,7 @@ def read_settings(config_file: Path) -> ProgramSettings:
         )
     root = config_file.resolve().parent
     docs_dir = Path(config.docs_dir).resolve().relative_to(root).as_posix()
-    return ProgramSettings(config_file.resolve(), root, docs_dir, plugin.config.evidence_dir)
+    return ProgramSettings(config_file.resolve(), root, docs_dir, plugin.config.evidence_dir, config)
 
 
 class LogCollector(logging.Handler):
@@ -104,15 +108,24 @@ def replace_directory(new: Path, target: Path) -> None:
 
 def build_one(config_file: str, audience: str, site_dir: str, strict: bool = False) -> None:
     """Build one audience's site into `site_dir`, replacing it only if the build succeeds. Raises on failure."""
+    staging = stage_one(config_file, audience, site_dir, strict)
+    try:
+        replace_directory(staging, Path(site_dir))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def stage_one(config_file: str, audience: str, site_dir: str, strict: bool = False) -> Path:
+    """Build one audience's site into a new folder next to `site_dir` and return it; the caller moves it into
+    place or removes it. Raises on failure, leaving nothing behind."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     target = Path(site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        config = load_config(config_file, site_dir=str(staging), strict=strict)
+        config = _config_for(config_file, str(staging), strict)
         plugin = config.plugins.get(PLUGIN_NAME)
         if plugin is None:
             raise SetupError(f"the '{PLUGIN_NAME}' plugin is not enabled in {config_file}")
@@ -123,19 +136,35 @@ def build_one(config_file: str, audience: str, site_dir: str, strict: bool = Fal
             build(config)
         finally:
             config.plugins.on_shutdown()
-        replace_directory(staging, target)
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+# A configuration the parent process loaded before forking the audience builds: each child takes its own copy
+# instead of loading and validating mkdocs.yml again. Used once, then forgotten.
+_preloaded: dict[str, Any] = {}
+
+
+def _config_for(config_file: str, site_dir: str, strict: bool) -> Any:
+    from mkdocs.config import load_config
+
+    config = _preloaded.pop(str(Path(config_file).resolve()), None)
+    if config is None:
+        return load_config(config_file, site_dir=site_dir, strict=strict)
+    config.site_dir, config.strict = site_dir, strict
+    return config
 
 
 def build_audience(config_file: str, audience: str, site_dir: str, strict: bool) -> BuildResult:
-    """Worker-process entry: build one audience and report the outcome instead of raising."""
+    """Worker-process entry: stage one audience's site and report the outcome instead of raising."""
     from mkdocs.exceptions import MkDocsException
 
     errors = _configure_child_logging(audience)
     started = time.monotonic()
     try:
-        build_one(config_file, audience, site_dir, strict)
+        staging = stage_one(config_file, audience, site_dir, strict)
     except (MkDocsException, SetupError, OSError) as error:
         # MkDocs logs a plugin's error and raises a generic Abort: report the logged text.
         message = "\n".join(errors.messages) or str(error)
@@ -143,14 +172,43 @@ def build_audience(config_file: str, audience: str, site_dir: str, strict: bool)
     except Exception:  # a bug, not bad input: report it with its traceback instead of killing the other builds
         message = "unexpected error while building:\n" + traceback.format_exc()
         return BuildResult(audience, Path(site_dir), False, time.monotonic() - started, message)
-    return BuildResult(audience, Path(site_dir), True, time.monotonic() - started)
+    return BuildResult(audience, Path(site_dir), True, time.monotonic() - started, staging=staging)
 
 
-def build_sites(settings: ProgramSettings, audiences: list[str], site_root: Path, strict: bool) -> list[BuildResult]:
-    """Build the audiences in parallel, one process each, up to the number of cores."""
+def build_sites(
+    settings: ProgramSettings,
+    audiences: list[str],
+    site_root: Path,
+    strict: bool,
+    meanwhile: Callable[[], bool] = lambda: True,
+) -> list[BuildResult] | None:
+    """Build the audiences in parallel, one process each, up to the number of cores, and run `meanwhile` in this
+    process while they work. Only when it returns True and every build succeeded are the new sites moved into
+    place; otherwise every previous site stays as it was. None when `meanwhile` said no."""
     jobs = [(str(settings.config_file), a, str(site_root / a), strict) for a in audiences]
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    existed = site_root.exists()
+    forked = sys.platform == "linux"
+    context = multiprocessing.get_context("fork" if forked else "spawn")
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(build_audience, *job) for job in jobs]
-        return [future.result() for future in futures]
+    if forked and settings.config is not None:
+        _preloaded[str(settings.config_file)] = settings.config
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(build_audience, *job) for job in jobs]
+            go_ahead = meanwhile()
+            results = [future.result() for future in futures]
+    finally:
+        _preloaded.clear()
+    staged = [r for r in results if r.staging is not None]
+    if not go_ahead or len(staged) < len(results):
+        for result in staged:
+            shutil.rmtree(result.staging, ignore_errors=True)  # type: ignore[arg-type]
+        if not existed and site_root.is_dir() and not any(site_root.iterdir()):
+            site_root.rmdir()  # nothing was built: leave no trace
+        return results if go_ahead else None
+    for result in staged:
+        try:
+            replace_directory(result.staging, result.site_dir)  # type: ignore[arg-type]
+        finally:
+            shutil.rmtree(result.staging, ignore_errors=True)  # type: ignore[arg-type]
+    return results

@@ -6,6 +6,7 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -41,16 +42,26 @@ def load_and_check(
 ) -> tuple[Program, Findings]:
     """Load the program and check what the sites of `readers` are built from. Evidence, and its lock, are read
     only when the auditor is among them: no other site shows evidence."""
+    program = load_for(settings, readers)
+    return program, check_loaded(program, settings, lock_level, readers)
+
+
+def load_for(settings: ProgramSettings, readers: Sequence[Audience]) -> Program:
     with_evidence = Audience.AUDITOR in readers
-    program = load_program(settings.root, settings.docs_dir, settings.evidence_dir, with_evidence=with_evidence)
+    return load_program(settings.root, settings.docs_dir, settings.evidence_dir, with_evidence=with_evidence)
+
+
+def check_loaded(
+    program: Program, settings: ProgramSettings, lock_level: Level, readers: Sequence[Audience]
+) -> Findings:
     findings = Findings(list(program.findings))
     if program.ok:
         for reader in readers:
             findings.extend(view_for(program, reader).findings)
         findings.extend(run_checks(program, today()))
-    if with_evidence:
+    if program.evidence_loaded:
         findings.extend(_verification(settings, lock_level))
-    return program, findings
+    return findings
 
 
 def _verification(settings: ProgramSettings, level: Level) -> Findings:
@@ -127,24 +138,34 @@ def build(config_file: Path, audience: str, site_dir: Path | None, strict: bool,
     """Build the public, internal and auditor sites. A failed build leaves the previous site untouched."""
     settings = _settings(config_file)
     audiences = list(AUDIENCES) if audience == "all" else [audience]
+    built = [Audience.parse(a) for a in audiences]
     # A strict build is a gate: it checks the whole program and its evidence lock, and any finding stops it.
     # A plain build checks what its sites are built from and only warns about evidence that moved.
-    readers = list(Audience) if strict else [Audience.parse(a) for a in audiences]
-    program, findings = load_and_check(settings, "error" if strict else "warning", readers)
-    problems: list[Finding] = findings.errors + (findings.warnings if strict else [])
-    for warning in findings.warnings:
-        click.echo(str(warning), err=True)
-    if problems:
-        for finding in findings.errors:
-            click.echo(str(finding), err=True)
-        raise click.ClickException(f"not built: {len(problems)} problem(s) in the program (see above)")
+    readers = list(Audience) if strict else built
+    program = load_for(settings, readers)
+    if not program.ok:
+        _refuse(program.findings, strict)
+    for reader in built:
+        view_for(program, reader)  # before the builds start: they take the views with the program
     root = (site_dir or settings.root / "site").resolve()
     click.echo(f"Building {', '.join(audiences)} from {settings.config_file} ...", err=True)
+    checked: list[Findings] = []
+
+    def check_while_building() -> bool:
+        findings = check_loaded(program, settings, "error" if strict else "warning", readers)
+        checked.append(findings)
+        for warning in findings.warnings:
+            click.echo(str(warning), err=True)
+        return not (findings.errors or (strict and findings.warnings))
+
     remember(program)  # the audience builds reuse it instead of parsing the program again
     try:
-        results = build_sites(settings, audiences, root, strict)
+        results = build_sites(settings, audiences, root, strict, meanwhile=check_while_building)
     finally:
         forget()
+    if results is None:
+        _refuse(checked[0], strict, warnings_shown=True)
+        return
     failed = [r for r in results if not r.ok]
     for result in results:
         if result.ok:
@@ -155,6 +176,13 @@ def build(config_file: Path, audience: str, site_dir: Path | None, strict: bool,
         sys.exit(1)
     if "auditor" in audiences and not no_pdf:
         build_binder_after_sites(settings, root)
+
+
+def _refuse(findings: Findings, strict: bool, *, warnings_shown: bool = False) -> NoReturn:
+    problems: list[Finding] = findings.errors + (findings.warnings if strict else [])
+    for finding in findings.errors if warnings_shown else findings.errors + findings.warnings:
+        click.echo(str(finding), err=True)
+    raise click.ClickException(f"not built: {len(problems)} problem(s) in the program (see above)")
 
 
 @main.command()

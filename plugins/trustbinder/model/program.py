@@ -125,7 +125,7 @@ def load_program(
     def rel(path: Path) -> str:
         return path.relative_to(root).as_posix()
 
-    tree = tree_problems(root, [content, program.evidence_dir])
+    tree = tree_problems(root, [content, program.evidence_dir] if with_evidence else [content])
     if tree.errors:
         findings.extend(tree)  # nothing is read from a tree that could lead outside the program
         return program
