@@ -223,3 +223,16 @@ def test_a_new_program_from_the_starter_ships_a_lock_that_matches_its_evidence(t
     assert (program / "evidence.lock").is_file(), "the starter has no evidence.lock: run `trustbinder evidence lock`"
     code, problems = verify(program)
     assert (code, problems) == (0, []), "the starter's evidence.lock is stale: run `trustbinder evidence lock`"
+
+
+@pytest.mark.parametrize("path", ["evidence/plain/x.csv", "evidence/é.csv", 'evidence/q"x.csv', "evidence/t\tab.csv"])
+def test_every_lock_line_form_reads_back_and_edits_are_caught(path: str) -> None:
+    from trustbinder.model.lock import LockEntry, _parse_entry
+
+    entry = LockEntry(path, "EV-1", 12, "a" * 64, "b" * 64)
+    assert _parse_entry(entry.line()) == (entry, path, None)
+    # The same entry written with other JSON spacing is still that entry; a changed value is not.
+    respaced = json.dumps(json.loads(entry.line()), indent=None, separators=(",", ":"))
+    assert _parse_entry(respaced)[0] == entry
+    tampered = entry.line().replace('"size": 12', '"size": 13')
+    assert _parse_entry(tampered)[0] is None and "no longer matches" in str(_parse_entry(tampered)[2])
