@@ -103,6 +103,7 @@ def to_xlsx(tables: Sequence[Table], when: dt.datetime) -> bytes:
     """A workbook with one sheet per table; the same input and `when` give the same bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -131,7 +132,8 @@ def to_xlsx(tables: Sequence[Table], when: dt.datetime) -> bytes:
     workbook.properties.modified = naive
     workbook.properties.creator = "trustbinder"
     raw = io.BytesIO()
-    workbook.save(raw)
+    # Workbook.save stamps `modified` with the current time; the writer underneath keeps the one given above.
+    ExcelWriter(workbook, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     return _fixed_zip_times(raw.getvalue(), naive)
 
 
