@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +31,8 @@ REPO = Path(__file__).resolve().parent.parent
 # Review dates, freshness and "last updated" depend on today: the suite runs on a fixed day (2026-11-26 UTC)
 # so its expectations do not lapse as the calendar moves. Tests that need another day set their own.
 os.environ["SOURCE_DATE_EPOCH"] = "1795651200"
+# Builds remember Markdown conversions in the user's cache folder: the suite keeps its own, away from $HOME.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="trustbinder-test-cache-")
 
 
 def copy_program(name: str, destination: Path) -> Path:

@@ -29,3 +29,10 @@ class AudienceConfig(Config):
     large sites. It switches itself off (with an info message) when the theme is not Material, when a
     `custom_dir` overrides the navigation partials, or when the installed Material's partials differ from the
     versions it was checked against. Set it to false to always use Material's templates."""
+
+    render_cache = c.Type(bool, default=True)
+    """Remember each page's Markdown-to-HTML conversion, keyed by its Markdown, its place, the build's file layout
+    and the Markdown settings, and reuse it while all of those are unchanged: a rebuild converts only what
+    changed. Entries are kept in memory and in `$XDG_CACHE_HOME/trustbinder/rendered` (`~/.cache/...`), never in
+    the program folder. A conversion that logged a message is never reused. Set to false to convert every page
+    on every build."""

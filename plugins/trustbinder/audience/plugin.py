@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from trustbinder.audience import fastnav
+from trustbinder.audience import fastnav, rendercache
 from trustbinder.audience.config import AudienceConfig
 from trustbinder.model import Audience, Program, load_program
 from trustbinder.model.documents import Document
@@ -75,6 +75,8 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
         self.program, self.view = program, view
         self._install_theme(config)
         self._install_fast_navigation(config)
+        if self.config.render_cache and rendercache.NAME not in config.plugins:
+            config.plugins[rendercache.NAME] = rendercache.RenderCachePlugin(rendercache.cache_folder())
         config.site_name = self._site_name(program, config.site_name)
         if program.evidence_dir.is_dir():
             config.watch.append(str(program.evidence_dir))  # `mkdocs serve` rebuilds when evidence changes
