@@ -28,7 +28,8 @@ def test_preview_refuses_a_config_without_the_audience_plugin(mini: Path) -> Non
     assert "'trustbinder/audience' plugin is not enabled" in result.output
 
 
-def test_evidence_folder_is_watched(mini: Path) -> None:
-    config = load_config(str(mini / "mkdocs.yml"))
+@pytest.mark.parametrize(("audience", "watched"), [("public", False), ("internal", False), ("auditor", True)])
+def test_evidence_folder_is_watched_only_where_evidence_is_shown(mini: Path, audience: str, watched: bool) -> None:
+    config = loader_for(audience, load_config)(config_file=str(mini / "mkdocs.yml"))
     config = config.plugins.on_config(config)
-    assert str((mini / "evidence").resolve()) in config.watch
+    assert (str((mini / "evidence").resolve()) in config.watch) is watched

@@ -78,8 +78,8 @@ class AudiencePlugin(BasePlugin[AudienceConfig]):
         if self.config.render_cache and rendercache.NAME not in config.plugins:
             config.plugins[rendercache.NAME] = rendercache.RenderCachePlugin(rendercache.cache_folder())
         config.site_name = self._site_name(program, config.site_name)
-        if program.evidence_dir.is_dir():
-            config.watch.append(str(program.evidence_dir))  # `mkdocs serve` rebuilds when evidence changes
+        if program.evidence_loaded and program.evidence_dir.is_dir():
+            config.watch.append(str(program.evidence_dir))  # the binder's `serve` rebuilds when evidence changes
         return config
 
     def _install_theme(self, config: MkDocsConfig) -> None:
