@@ -1,7 +1,8 @@
 """Benchmark trustbinder against plain mkdocs-material on a generated program (issue 9).
 
     python scripts/bench.py [--docs 1000] [--evidence 20000] [--linear 250,2000] [--skip-linear]
-                            [--full] [--repeat 1] [--format table|json] [--out DIR] [--keep]
+                            [--full] [--repeat 1] [--serve-edits 5] [--only serve,builds,...]
+                            [--format table|json] [--out DIR] [--keep]
 
 Generates a synthetic program (deterministic for a seed and a day), times each build in a fresh process with
 its peak memory, and prints every figure next to its baseline and the issue's target. Progress goes to stderr;
@@ -20,10 +21,15 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from benchkit.plan import AUDIENCES
 from benchkit.report import Row
-from benchkit.scenarios import Bench, find_tools
+from benchkit.scenarios import SERVE_AUDIENCE, Bench, find_tools, serve_document
 
 FULL_DOCS, FULL_EVIDENCE = 2000, 20000
+# What --only can select, in the order they run.
+PARTS = ("check", "hash", "builds", "all", "pdf", "serve", "linear", "memory")
+# The parts measured on the main program (the others generate programs of their own).
+ON_PROGRAM = frozenset({"check", "hash", "builds", "all", "pdf", "serve"})
 
 
 def _sizes(text: str) -> list[int]:
@@ -34,6 +40,15 @@ def _sizes(text: str) -> list[int]:
     if len(sizes) != 2 or sizes[0] < 1:
         raise argparse.ArgumentTypeError(f"expected two different positive sizes like 250,2000, got {text!r}")
     return sizes
+
+
+def _parts(text: str) -> frozenset[str]:
+    parts = frozenset(part.strip() for part in text.split(",") if part.strip())
+    unknown = sorted(parts - set(PARTS))
+    if unknown or not parts:
+        named = ", ".join(unknown) if unknown else repr(text)
+        raise argparse.ArgumentTypeError(f"unknown part {named}; choose from {', '.join(PARTS)}")
+    return parts
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -52,6 +67,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest counts")
     parser.add_argument("--timeout", type=float, default=900.0, help="stop any one command after this many seconds")
     parser.add_argument("--skip-pdf", action="store_true", help="do not time the binder PDF")
+    parser.add_argument(
+        "--serve-edits", type=int, default=5, help="edits timed under each preview server; the median counts"
+    )
+    parser.add_argument(
+        "--only",
+        type=_parts,
+        default=frozenset(PARTS),
+        metavar="PARTS",
+        help=f"run only these measurements, comma-separated: {', '.join(PARTS)} (default: all)",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--out", type=Path, default=None, help="write bench.json, bench.txt and logs here")
     parser.add_argument("--seed", type=int, default=20260, help="seed of the generated programs")
@@ -85,35 +110,50 @@ def run(args: argparse.Namespace, work: Path) -> Bench:
     report.machine = machine()
     report.tools = bench.tools.as_dict()
     bench.progress(f"working in {work}; optional commands: {report.tools}")
+    only = args.only
+    if only != frozenset(PARTS):
+        report.notes.append(f"only {', '.join(p for p in PARTS if p in only)} measured (--only)")
 
-    program = bench.generate("program", args.docs, args.evidence, args.seed)
-    report.program = program.summary()
-    bench.check(program)
-    baselines = bench.baselines(program, "program")
-    bench.hashing(program)  # leaves a lock and a warm cache behind, as a user's repository has
-    bench.timed_check(program)
-    bench.audience_builds(program, baselines)
-    bench.all_builds(program)
-    if args.skip_pdf:
-        report.rows.append(Row("pdf", "binder PDF (trustbinder pdf)", note="skipped (--skip-pdf)"))
-    else:
-        bench.pdf(program)
+    program = None
+    if only & ON_PROGRAM:
+        program = bench.generate("program", args.docs, args.evidence, args.seed)
+        report.program = program.summary()
+        if "check" in only:
+            bench.check(program)
+        wanted = [a for a in AUDIENCES if "builds" in only or ("serve" in only and a == SERVE_AUDIENCE)]
+        baselines = bench.baselines(program, "program", wanted)
+        if "hash" in only:
+            bench.hashing(program)  # leaves a lock and a warm cache behind, as a user's repository has
+        else:
+            bench.lock_untimed(program)
+        if "check" in only:
+            bench.timed_check(program)
+        if "builds" in only:
+            bench.audience_builds(program, baselines)
+        if "all" in only:
+            bench.all_builds(program)
+        if "pdf" in only and args.skip_pdf:
+            report.rows.append(Row("pdf", "binder PDF (trustbinder pdf)", note="skipped (--skip-pdf)"))
+        elif "pdf" in only:
+            bench.pdf(program)
+        if "serve" in only:
+            bench.serve(program, baselines, args.serve_edits)
 
     largest = None
-    if args.skip_linear:
+    if "linear" in only and args.skip_linear:
         report.notes.append("linear scaling skipped (--skip-linear)")
-    else:
+    elif "linear" in only:
         evidence = args.linear_evidence or (FULL_EVIDENCE if args.full else 2000)
         largest = bench.linear(args.linear, evidence, args.seed)
         report.notes.append(
             f"linear: per-audience builds at {args.linear[0]} and {args.linear[1]} documents with {evidence} "
             "evidence files each; ratio = (seconds per visible page at the large size) / (at the small size)"
         )
-    full = largest if args.full and largest and len(largest.plan.documents) >= FULL_DOCS else None
-    if args.full and full is None:
-        full = bench.generate("full", FULL_DOCS, FULL_EVIDENCE, args.seed)
-    bench.full_memory(full)
-    report.rows.append(Row("serve", "serve: rebuild after editing one policy", note="not measured by this script"))
+    if "memory" in only:
+        full = largest if args.full and largest and len(largest.plan.documents) >= FULL_DOCS else None
+        if args.full and full is None:
+            full = bench.generate("full", FULL_DOCS, FULL_EVIDENCE, args.seed)
+        bench.full_memory(full)
     report.machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report.machine["load_average_1min_max_seen"] = round(max(bench.loads, default=0.0), 2)
     cores = os.cpu_count() or 1
@@ -122,10 +162,17 @@ def run(args: argparse.Namespace, work: Path) -> Bench:
             f"the machine was busy (1-minute load average up to {max(bench.loads):.1f} on {cores} cores): wall "
             "times are inflated and noisy; compare the cpu seconds too"
         )
-    report.notes.append(
-        f"baselines: plain mkdocs-material, theme features [navigation.prune], font: false, search only, "
-        f"same Markdown files and folders; 'auditor' = all {len(program.plan.documents)} documents"
-    )
+    if program is not None:
+        report.notes.append(
+            f"baselines: plain mkdocs-material, theme features [navigation.prune], font: false, search only, "
+            f"same Markdown files and folders; 'auditor' = all {len(program.plan.documents)} documents"
+        )
+    if "serve" in only and program is not None:
+        report.notes.append(
+            f"serve: seconds from appending a paragraph to {serve_document(program).src_uri} until its served page "
+            "shows it (the preview server holds requests during a rebuild), median over the edits; cpu = the "
+            "server's CPU seconds over the same span; baseline: plain `mkdocs serve` of the internal pages"
+        )
     report.notes.append("peak MB: sum of RSS over the process tree sampled every 50 ms")
     return bench
 

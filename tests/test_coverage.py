@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 import json
+import time
 from pathlib import Path
 
 import openpyxl

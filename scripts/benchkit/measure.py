@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 INTERVAL = 0.05
 TAIL_LINES = 25
 
@@ -42,9 +43,9 @@ class Measurement:
         return self.peak_bytes / 2**20
 
 
-def _processes() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, resident pages) for every process we can read now."""
-    table: dict[int, tuple[int, int]] = {}
+def _processes() -> dict[int, tuple[int, int, int]]:
+    """pid -> (parent pid, resident pages, CPU clock ticks used) for every process we can read now."""
+    table: dict[int, tuple[int, int, int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -54,28 +55,43 @@ def _processes() -> dict[int, tuple[int, int]]:
         except OSError:
             continue  # it exited between the listing and the read
         fields = stat[stat.rfind(b")") + 2 :].split()
-        # After the command name: state, ppid, ... rss is field 24 of the whole line, index 21 here.
-        table[int(entry.name)] = (int(fields[1]), int(fields[21]))
+        # After the command name: state, ppid, ... utime and stime are fields 14-15 of the whole line (indexes
+        # 11-12 here), the waited-for children's 16-17, rss field 24.
+        ticks = sum(int(value) for value in fields[11:15])
+        table[int(entry.name)] = (int(fields[1]), int(fields[21]), ticks)
     return table
+
+
+def _descendants(table: dict[int, tuple[int, int, int]], root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        if pid in table:
+            found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
 
 
 def tree_rss(root: int) -> tuple[int, int]:
     """(sum of resident bytes over `root` and its descendants, resident bytes of the largest of them)."""
     table = _processes()
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _) in table.items():
-        children.setdefault(parent, []).append(pid)
-    total, largest, stack = 0, 0, [root]
-    while stack:
-        pid = stack.pop()
-        resident = table.get(pid, (0, 0))[1] * PAGE
-        total += resident
-        largest = max(largest, resident)
-        stack.extend(children.get(pid, []))
-    return total, largest
+    sizes = [table[pid][1] * PAGE for pid in _descendants(table, root)]
+    return sum(sizes), max(sizes, default=0)
 
 
-class _Sampler(threading.Thread):
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by `root` and its descendants (with the children they have waited for).
+
+    For a process that keeps running, such as a preview server, where waiting for it to end is not an option.
+    """
+    table = _processes()
+    return sum(table[pid][2] for pid in _descendants(table, root)) / TICKS
+
+
+class Sampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
@@ -95,7 +111,7 @@ def _cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _tail(path: Path) -> str:
+def tail(path: Path) -> str:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -103,9 +119,15 @@ def _tail(path: Path) -> str:
     return "\n".join(lines[-TAIL_LINES:])
 
 
-def _stop(process: subprocess.Popen[bytes]) -> int:
-    """End the command and everything it started (it leads its own process group)."""
-    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+def stop(process: subprocess.Popen[bytes], gentle: bool = False) -> int:
+    """End the command and everything it started (it leads its own process group).
+
+    `gentle` first sends SIGINT, the Ctrl+C that lets a server shut down and remove its temporary files.
+    """
+    signals = ((signal.SIGINT, 15),) if gentle else ()
+    for sig, grace in (*signals, (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        if process.poll() is not None:
+            break  # once reaped, its pid (and group id) may belong to someone else: never signal it again
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
@@ -129,20 +151,20 @@ def run_once(
         process = subprocess.Popen(
             list(command), cwd=cwd, env=dict(env), stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
-        sampler = _Sampler(process.pid)
+        sampler = Sampler(process.pid)
         sampler.start()
         try:
             returncode = process.wait(timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
-            returncode = _stop(process)
+            returncode = stop(process)
         seconds = time.perf_counter() - started
         sampler.done.set()
         sampler.join()
         cpu = _cpu_of_children() - cpu_before
     if timed_out:
         returncode = returncode or -1
-    return Measurement(seconds, cpu, sampler.peak, returncode, _tail(log), timed_out, sampler.largest)
+    return Measurement(seconds, cpu, sampler.peak, returncode, tail(log), timed_out, sampler.largest)
 
 
 def run_best(

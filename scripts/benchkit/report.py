@@ -26,6 +26,7 @@ class Row:
     baseline: str | None = None  # key of the row this one is compared with
     max_ratio: float | None = None  # target: at most this many times the baseline
     max_mb: float | None = None  # target: peak memory below this
+    details: dict[str, object] = field(default_factory=dict)  # figures behind the row, for the JSON
 
     @property
     def ok(self) -> bool:
@@ -149,6 +150,7 @@ class Report:
             "note": row.note or None,
             "site_seconds": row.site_seconds or None,
             "error": m.output_tail if m and not m.ok else None,
+            "details": row.details or None,
         }
 
     def to_json(self) -> str:

@@ -9,20 +9,26 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from benchkit.generate import Generated, generate, write_baseline
 from benchkit.measure import Measurement, run_best
-from benchkit.plan import AUDIENCES, RANK, Spec
+from benchkit.plan import AUDIENCES, RANK, DocPlan, Spec
+from benchkit.registers import SITE_URL
 from benchkit.report import NOT_AVAILABLE, LinearRow, Report, Row
+from benchkit.serve import Target, compare, fresh_salt, page_path, words_for
 
 # Targets from issue 9.
 PAGE_RATIO = {"public": 1.2, "internal": 1.2, "auditor": 2.0}
 ALL_RATIO = 2.5
 LINEAR_RATIO = 1.15
 FULL_MEMORY_MB = 1024.0
+SERVE_RATIO = 1.0
+# A policy is an internal page: the internal baseline holds the same pages the internal preview does.
+SERVE_AUDIENCE = "internal"
 
 
 @dataclass
@@ -33,9 +39,15 @@ class Tools:
     no_pdf: bool = False
     pdf: list[str] | None = None
     lock: list[str] | None = None
+    serve: bool = False
 
     def as_dict(self) -> dict[str, bool]:
-        return {"build --no-pdf": self.no_pdf, "pdf": self.pdf is not None, "evidence lock": self.lock is not None}
+        return {
+            "build --no-pdf": self.no_pdf,
+            "pdf": self.pdf is not None,
+            "evidence lock": self.lock is not None,
+            "serve": self.serve,
+        }
 
 
 def _help(command: list[str]) -> str | None:
@@ -57,6 +69,7 @@ def find_tools() -> Tools:
     lock_help = _help([*base, "evidence", "lock"])
     if lock_help is not None:
         tools.lock = ["evidence", "lock"]
+    tools.serve = "--dev-addr" in (_help([*base, "serve"]) or "")
     return tools
 
 
@@ -80,10 +93,22 @@ class Bench:
     loads: list[float] = field(default_factory=list)  # 1-minute load average around each measurement
 
     @property
+    def cache(self) -> Path:
+        """The cache folder of every command: inside the benchmark's folder, emptied before each timed run."""
+        return self.work / "cache"
+
+    @property
     def env(self) -> dict[str, str]:
         # Every process agrees on "today" even if the run crosses midnight.
         # The notice material prints about its end of life is noise in every log.
-        return {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(self.anchor), "NO_MKDOCS_2_WARNING": "1"}
+        # A build replays page conversions from the user's cache folder: one left by an earlier command or an
+        # earlier benchmark would make the figures depend on what ran before.
+        return {
+            **os.environ,
+            "SOURCE_DATE_EPOCH": source_date_epoch(self.anchor),
+            "NO_MKDOCS_2_WARNING": "1",
+            "XDG_CACHE_HOME": str(self.cache),
+        }
 
     def progress(self, message: str) -> None:
         print(f"[bench {time.perf_counter() - self.started:6.0f} s] {message}", file=sys.stderr, flush=True)
@@ -95,7 +120,7 @@ class Bench:
         self, key: str, label: str, command: Sequence[str], cwd: Path, clear: Sequence[Path] = (), add: bool = True
     ) -> Row:
         def prepare() -> None:
-            for path in clear:
+            for path in (*clear, self.cache):
                 if path.is_dir():
                     shutil.rmtree(path)
                 elif path.exists():
@@ -126,8 +151,8 @@ class Bench:
         self.progress(f"  generated in {program.seconds:.1f} s ({program.evidence.bytes / 2**20:.0f} MB of evidence)")
         return program
 
-    def baselines(self, program: Generated, name: str) -> dict[str, Path]:
-        return {a: write_baseline(program, a, self.work / f"{name}-baseline-{a}") for a in AUDIENCES}
+    def baselines(self, program: Generated, name: str, audiences: Iterable[str] = AUDIENCES) -> dict[str, Path]:
+        return {a: write_baseline(program, a, self.work / f"{name}-baseline-{a}") for a in audiences}
 
     # ---------------------------------------------------------------- measurements
 
@@ -251,6 +276,45 @@ class Bench:
         row = self.measure("pdf", "binder PDF (trustbinder pdf)", command, program.root, clear=[output])
         row.baseline = "baseline.auditor"
 
+    def serve(self, program: Generated, baselines: dict[str, Path], edits: int) -> None:
+        """The same policy edited the same way under `mkdocs serve` of the baseline and under `trustbinder serve`."""
+        count = sum(1 for d in program.plan.documents if RANK[d.audience] <= RANK[SERVE_AUDIENCE])
+        labels = {
+            "serve.baseline": f"baseline mkdocs serve, {SERVE_AUDIENCE} pages ({count}): edit shown",
+            f"serve.{SERVE_AUDIENCE}": f"trustbinder serve --audience {SERVE_AUDIENCE}: edit shown",
+        }
+        base_key, key = labels
+        if not self.tools.serve:
+            self.report.rows.append(Row(key, labels[key], note=NOT_AVAILABLE))
+            return
+        document = serve_document(program)
+        page = urlsplit(SITE_URL).path.rstrip("/") + "/" + page_path(document.src_uri)
+        config = baselines[SERVE_AUDIENCE]
+        plain = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config)]
+        ours = self.tb("serve", "-f", str(program.config_file), "--audience", SERVE_AUDIENCE)
+        targets = {
+            base_key: Target(plain, config.parent, config.parent / "docs" / document.src_uri, page),
+            key: Target(ours, program.root, program.root / "content" / document.src_uri, page),
+        }
+        self.progress(f"serve: {edits} edits of {document.src_uri}, taking turns: {' / '.join(labels.values())} ...")
+        self.loads.append(os.getloadavg()[0])
+        timeout = self.timeout or 900.0
+        runs = compare(
+            targets, words_for(edits, fresh_salt()), self.env, self.work / "logs", self.work / "serve", timeout
+        )
+        self.loads.append(os.getloadavg()[0])
+        for row_key, run in runs.items():
+            measurement = run.measurement()
+            self._log_result(labels[row_key], measurement)
+            if run.edits:
+                self.progress(f"  edits shown after {', '.join(f'{s:.2f}' for s in run.edits)} s; {run.summary()}")
+            target = targets[row_key]
+            edited = target.edited.relative_to(target.cwd).as_posix()
+            details: dict[str, object] = {"edited": edited, "page": page, **run.details()}
+            self.report.rows.append(Row(row_key, labels[row_key], measurement, run.summary(), details=details))
+        row = self.report.rows[-1]
+        row.baseline, row.max_ratio = base_key, SERVE_RATIO
+
     def linear(self, sizes: Sequence[int], evidence: int, seed: int) -> Generated | None:
         """Per-audience builds at each size; returns the largest program (for the memory figure)."""
         small, large = min(sizes), max(sizes)
@@ -282,6 +346,15 @@ class Bench:
             )
             self.report.linear.append(row)
         return program
+
+
+def serve_document(program: Generated) -> DocPlan:
+    """The page both previews edit: the first internal policy (a small program may only have other pages)."""
+    visible = [d for d in program.plan.documents if RANK[d.audience] <= RANK[SERVE_AUDIENCE]]
+    ranked = sorted(visible, key=lambda d: (d.type != "policy", d.audience != SERVE_AUDIENCE, d.src_uri))
+    if not ranked:
+        raise ValueError(f"the program has no page the {SERVE_AUDIENCE} site shows")
+    return ranked[0]
 
 
 def _failure(*rows: Row) -> str:
