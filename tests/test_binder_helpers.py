@@ -83,9 +83,10 @@ class _Reader(HTMLParser):
         if tag == "a" and values.get("href"):
             scope = next((i for _, i in reversed(self.scopes) if i), None)
             self.page.links.append((values["href"] or "", scope))
-        if tag == "table" and values.get("data-table"):
-            self.table = values["data-table"]
-            self.page.tables[self.table] = []
+        name = values.get("data-table")
+        if tag == "table" and name:
+            self.table = name
+            self.page.tables[name] = []
         if self.table and tag == "tr":
             self.row = []
         if self.row is not None and tag in ("td", "th"):

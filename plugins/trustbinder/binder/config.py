@@ -25,5 +25,6 @@ class BinderConfig(Config):
 
     search_evidence_limit = c.Type(int, default=2000)
     """Most evidence items for which the evidence index pages go into the search index. Above it they are left
-    out (control pages still list each item's ID and title): parsing tens of thousands of rows for search would
-    take a large share of the build. Material's search honours this; -1 always indexes them."""
+    out (control pages still list each item's ID, title and SHA-256): parsing tens of thousands of rows for search
+    would take a large share of the build. Material's search honours this; -1 always indexes them. Previews are
+    never indexed."""

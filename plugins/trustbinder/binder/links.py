@@ -31,14 +31,19 @@ class Links:
         self.urls = urls
         self.layout = urls.layout
         self.here = here_url
+        # A page links the same few control and evidence pages hundreds of times.
+        self.relative: dict[str, str | None] = {}
 
     def _to(self, src_uri: str | None, anchor: str | None = None) -> str | None:
         if src_uri is None:
             return None
-        url = self.urls.by_src_uri.get(src_uri)
-        if url is None:
+        if src_uri in self.relative:
+            relative = self.relative[src_uri]
+        else:
+            url = self.urls.by_src_uri.get(src_uri)
+            relative = self.relative[src_uri] = None if url is None else get_relative_url(url, self.here)
+        if relative is None:
             return None
-        relative = get_relative_url(url, self.here)
         return f"{relative}#{anchor}" if anchor else relative
 
     def page(self, src_uri: str, anchor: str | None = None) -> str:

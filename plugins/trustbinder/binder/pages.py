@@ -15,10 +15,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from trustbinder.binder import svg
+from trustbinder.binder import rows, svg
 from trustbinder.binder.layout import Layout
 from trustbinder.binder.links import Links
+from trustbinder.binder.previewcache import PreviewCache
 from trustbinder.binder.previews import Preview, preview
+from trustbinder.binder.slots import Slots
 from trustbinder.model.buildinfo import BuildInfo
 from trustbinder.model.controls import STATUSES
 from trustbinder.model.coverage import CriterionCoverage, coverage_about, criterion_coverage, matrices
@@ -46,6 +48,7 @@ class Settings:
 class Rendered:
     html: str
     toc: list[tuple[str, str]]  # (anchor, heading HTML) of each h2, for the page's table of contents
+    slots: Slots  # parts of `html` held back from search until the page is put together
 
 
 def _environment() -> Environment:
@@ -80,6 +83,7 @@ class Binder:
         info: BuildInfo,
         digests: dict[str, str],
         settings: Settings,
+        previews: PreviewCache | None = None,
     ) -> None:
         self.visible = visible
         self.program = visible.program
@@ -88,8 +92,12 @@ class Binder:
         self.info = info
         self.digests = digests
         self.settings = settings
+        self.previews = previews
         self.env = _environment()
         self.frameworks = visible.frameworks_in_scope()
+        # Looked up for every row of every evidence and control page: computed once here.
+        self.kinds = {e.id: e.kind for e in visible.evidence.values()}
+        self.evidence_controls = {e: visible.controls_for_evidence(e) for e in visible.evidence}
         self.coverage: dict[str, list[tuple[Criterion, CriterionCoverage]]] = {
             f.key: [(c, criterion_coverage(visible, f.key, c.id)) for c in visible.criteria_in_scope(f.key)]
             for f in self.frameworks
@@ -184,14 +192,14 @@ class Binder:
                     [
                         item.id,
                         item.title,
-                        self.visible.controls_for_evidence(item.id),
+                        self.evidence_controls[item.id],
                         item.collected.isoformat(),
                         item.period_start.isoformat() if item.period_start else "",
                         item.period_end.isoformat() if item.period_end else "",
                         item.source,
                         item.query or "",
                         item.owner or "",
-                        item.kind,
+                        self.kinds[item.id],
                         item.size,
                         self.digests.get(item.id, ""),
                         item.artifact,
@@ -201,9 +209,18 @@ class Binder:
 
     # ---- pages --------------------------------------------------------------------------------------
 
-    def render(self, src_uri: str, links: Links) -> Rendered:
+    def render(self, src_uri: str, links: Links, defer: bool = True) -> Rendered:
+        """The page's HTML; with `defer`, its bulkiest parts are markers until `Rendered.slots` fills them."""
         layout = self.layout
-        common = {"b": self, "links": links, "layout": layout, "program": self.program, "visible": self.visible}
+        slots = Slots(defer)
+        common = {
+            "b": self,
+            "links": links,
+            "layout": layout,
+            "program": self.program,
+            "visible": self.visible,
+            "slots": slots,
+        }
         if src_uri == layout.overview:
             html = self._render("overview.html", common, chart=self.headline_chart(), counts=self.headline())
         elif src_uri == layout.criteria_index:
@@ -230,7 +247,7 @@ class Binder:
             html = self._render("requests.html", common, counts=status_counts(self.requests))
         else:
             html = self._render_item(src_uri, common)
-        return Rendered(html, [(anchor, Markup(text)) for anchor, text in _HEADING.findall(html)])
+        return Rendered(html, [(anchor, Markup(text)) for anchor, text in _HEADING.findall(html)], slots)
 
     def _render_item(self, src_uri: str, common: dict[str, object]) -> str:
         kind, key = self.items[src_uri]
@@ -310,11 +327,35 @@ class Binder:
         rows = [(control_id, month_states(f, self.months)) for control_id, f in self.freshness.items()]
         return svg.heatmap("Evidence per month of the observation period", rows, [m.label for m in self.months])
 
+    def evidence_rows(self, evidence_ids: list[str], links: Links, slots: Slots) -> Markup:
+        return rows.evidence_rows(self, evidence_ids, links, slots)
+
+    def control_evidence(self, evidence_ids: list[str], links: Links, slots: Slots) -> Markup:
+        return rows.control_evidence(self, evidence_ids, links, slots)
+
+    def coverage_table(self, table: Table, links: Links, slots: Slots) -> Markup:
+        return rows.coverage_table(table, links, slots)
+
+    def ids(
+        self, values: list[str], kind: str, links: Links, slots: Slots, limit: int | None = None, empty: str = "none"
+    ) -> Markup:
+        return rows.deferred_ids(links, slots, kind, values, limit, empty)
+
+    @staticmethod
+    def size_label(size: int) -> str:
+        return human_size(size)
+
     def preview(self, evidence_id: str) -> Preview:
         item = self.visible.evidence[evidence_id]
-        return preview(
-            self.program.root / item.artifact, item.kind, self.settings.preview_rows, self.settings.preview_bytes
-        )
+        kind = self.kinds[evidence_id]
+
+        def make() -> Preview:
+            path = self.program.root / item.artifact
+            return preview(path, kind, self.settings.preview_rows, self.settings.preview_bytes)
+
+        if self.previews is None:
+            return make()
+        return self.previews.get(self.digests.get(evidence_id, ""), kind, make)
 
     def criteria_of(self, control_id: str) -> dict[str, list[str]]:
         """Criteria the register maps a control to, per framework, including frameworks out of scope."""

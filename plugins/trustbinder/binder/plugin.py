@@ -10,22 +10,26 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils.templates import TemplateContext
 
 from trustbinder.audience.state import AUDIENCE_PLUGIN, build_state
 from trustbinder.binder.config import BinderConfig
 from trustbinder.binder.layout import Layout
 from trustbinder.binder.links import Urls
 from trustbinder.binder.pages import TEMPLATES, Binder, Settings
+from trustbinder.binder.previewcache import PreviewCache
+from trustbinder.binder.slots import Slots
 from trustbinder.model import Audience
 from trustbinder.model.buildinfo import build_info
 from trustbinder.model.clock import today
@@ -51,7 +55,9 @@ class BinderPlugin(BasePlugin[BinderConfig]):
         self.binder: Binder | None = None
         self.urls: Urls | None = None
         self.page_uris: set[str] = set()
+        self.unsearched: set[str] = set()
         self.section_titles: dict[str, str] = {}
+        self.held: dict[str, Slots] = {}  # src_uri -> parts of its content search does not parse
         self.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 
     def _folder(self) -> str:
@@ -73,6 +79,7 @@ class BinderPlugin(BasePlugin[BinderConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.binder, self.urls, self.page_uris, self.section_titles = None, None, set(), {}
+        self.unsearched, self.held = set(), {}
         if self._for_auditor(config):
             config.extra_css.append(f"{self._folder()}/binder.css")
         return config
@@ -96,7 +103,8 @@ class BinderPlugin(BasePlugin[BinderConfig]):
         layout = Layout.plan(folder, visible, max(1, self.config.evidence_page_size))
         digests = _digests(program.root, list(visible.evidence.values()))
         settings = Settings(self.config.preview_rows, self.config.preview_bytes)
-        binder = Binder(visible, layout, today(), build_info(program.root), digests, settings)
+        previews = PreviewCache(program.root, settings.preview_rows, settings.preview_bytes)
+        binder = Binder(visible, layout, today(), build_info(program.root), digests, settings, previews)
 
         mine: list[File] = []
         titles = binder.titles()
@@ -107,9 +115,10 @@ class BinderPlugin(BasePlugin[BinderConfig]):
         for uri, data in binder.downloads().items():
             mine.append(File.generated(config, uri, content=data))
         mine.append(File.generated(config, layout.stylesheet, content=(TEMPLATES / "binder.css").read_text("utf-8")))
+        root = str(program.root)
         for evidence_id, uri in layout.artifacts.items():
-            source = program.root / visible.evidence[evidence_id].artifact
-            mine.append(File.generated(config, uri, abs_src_path=str(source)))
+            source = os.path.join(root, visible.evidence[evidence_id].artifact)  # a Path per artifact adds up
+            mine.append(File.generated(config, uri, abs_src_path=source))
 
         urls = {f.src_uri: f.url for f in mine}
         for document in visible.documents.values():
@@ -117,7 +126,7 @@ class BinderPlugin(BasePlugin[BinderConfig]):
             if file is not None and not file.inclusion.is_excluded():
                 urls[document.src_uri] = file.url
         self.binder, self.urls = binder, Urls(layout, visible, urls)
-        self.page_uris = set(layout.pages())
+        self.page_uris, self.unsearched = set(layout.pages()), unsearched
         self.section_titles = {layout.overview: "Audit binder"}
         for framework in binder.frameworks:
             self.section_titles[layout.frameworks[framework.key]] = framework.short_name
@@ -184,9 +193,18 @@ class BinderPlugin(BasePlugin[BinderConfig]):
         uri = page.file.src_uri
         links = self.urls.at(page.url)
         if uri in self.page_uris:
-            rendered = self.binder.render(uri, links)
+            if uri in self.unsearched:
+                # Search skips this page but would still scan all of it for attributes to strip: hold it back whole.
+                rendered = self.binder.render(uri, links, defer=False)
+                held = Slots()
+                html: str = held.defer(rendered.html)
+            else:
+                rendered = self.binder.render(uri, links)
+                held, html = rendered.slots, rendered.html
             page.toc = TableOfContents([AnchorLink(text, anchor, 2) for anchor, text in rendered.toc])
-            return rendered.html
+            if held.parts:
+                self.held[uri] = held
+            return html
         document = None if page.file.generated_by else self.binder.program.document_at(uri)
         if document is None or document.id not in self.binder.visible.documents:
             return html_text
@@ -203,6 +221,19 @@ class BinderPlugin(BasePlugin[BinderConfig]):
             controls=controls, criteria=criteria, links=links
         )
         return html_text + aside
+
+    @event_priority(-100)  # after the search plugin has indexed the page
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        held = self.held.pop(page.file.src_uri, None)
+        if held is not None and page.content is not None:
+            page.content = held.fill(page.content)
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.binder is not None and self.binder.previews is not None:
+            self.binder.previews.save()
 
 
 def _digests(root: Path, items: list[Evidence]) -> dict[str, str]:
