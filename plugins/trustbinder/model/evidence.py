@@ -16,7 +16,7 @@ from trustbinder.model.memo import file_stamp, memoized
 from trustbinder.model.schema import Fields
 
 if TYPE_CHECKING:
-    from trustbinder.model.sidecarcache import SidecarCache
+    from trustbinder.model.parsecache import ParseCache
 
 from trustbinder.model.yamlio import YamlMap, YamlProblem, parse_yaml
 
@@ -66,7 +66,7 @@ def _list_files(evidence_dir: Path, root: Path) -> list[str]:
 
 
 def scan_evidence(
-    evidence_dir: Path, root: Path, findings: Findings, disk: SidecarCache | None = None
+    evidence_dir: Path, root: Path, findings: Findings, disk: ParseCache[Evidence] | None = None
 ) -> list[Evidence]:
     """Pair every artifact with its sidecar; dotfiles are ignored, everything else must pair.
 
@@ -109,7 +109,13 @@ def scan_evidence(
 
 
 def _parse_through_disk(
-    disk: SidecarCache | None, stamp: list[int], rel: str, sidecar: str, root: Path, size: int, findings: Findings
+    disk: ParseCache[Evidence] | None,
+    stamp: list[int],
+    rel: str,
+    sidecar: str,
+    root: Path,
+    size: int,
+    findings: Findings,
 ) -> Evidence | None:
     if disk is not None:
         hit = disk.get(sidecar, stamp)

@@ -11,15 +11,16 @@ from typing import TYPE_CHECKING
 from trustbinder.model.audience import Audience
 from trustbinder.model.audit import Audit, parse_audit
 from trustbinder.model.controls import Control, parse_controls
-from trustbinder.model.documentcache import DocumentCache, document_stamp
+from trustbinder.model.documentcache import document_cache, document_stamp
 from trustbinder.model.documents import Document, parse_document
 from trustbinder.model.evidence import Evidence, scan_evidence
 from trustbinder.model.findings import Findings
 from trustbinder.model.frameworks import Criterion, Framework, load_frameworks
 from trustbinder.model.graph import Graph
 from trustbinder.model.memo import memoized
+from trustbinder.model.parsecache import ParseCache
 from trustbinder.model.safety import tree_problems
-from trustbinder.model.sidecarcache import SidecarCache
+from trustbinder.model.sidecarcache import sidecar_cache
 from trustbinder.model.trust import Trust, parse_trust
 from trustbinder.model.yamlio import YamlProblem, parse_yaml
 
@@ -80,7 +81,7 @@ def _read_document(markdown: Path, src_uri: str, path: str, findings: Findings) 
 
 
 def _read_document_through_disk(
-    disk: DocumentCache, stamp: list[int], markdown: Path, src_uri: str, path: str, findings: Findings
+    disk: ParseCache[Document], stamp: list[int], markdown: Path, src_uri: str, path: str, findings: Findings
 ) -> Document | None:
     hit = disk.get(src_uri, stamp)
     if hit is not None:
@@ -130,7 +131,7 @@ def load_program(
         findings.extend(tree)  # nothing is read from a tree that could lead outside the program
         return program
     program.frameworks = load_frameworks(content / "frameworks", root, findings)
-    disk = DocumentCache(root)
+    disk = document_cache(root)
     for markdown in sorted(content.rglob("*.md")):
         src_uri = markdown.relative_to(content).as_posix()
         if any(part.startswith(".") for part in src_uri.split("/")) or src_uri.startswith("templates/"):
@@ -179,7 +180,7 @@ def load_program(
 
 
 def _read_evidence(program: Program) -> list[Evidence]:
-    sidecars = SidecarCache(program.root)
+    sidecars = sidecar_cache(program.root)
     scanned = scan_evidence(program.evidence_dir, program.root, program.findings, sidecars)
     sidecars.save()
     return scanned

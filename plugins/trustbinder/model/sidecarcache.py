@@ -13,46 +13,38 @@ from typing import Any
 
 from trustbinder.model.audience import Audience
 from trustbinder.model.evidence import Evidence
-from trustbinder.model.findings import Finding
-from trustbinder.model.hashcache import CACHE_DIR, read_cache_entries, write_cache_entries
+from trustbinder.model.parsecache import ParseCache
 
 CACHE_FILE = "sidecars.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: entries hold {record, findings}
 
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _encode(item: Evidence | None, findings: list[Finding]) -> dict[str, Any]:
-    record = None
-    if item is not None:
-        record = {
-            "id": item.id,
-            "title": item.title,
-            "artifact": item.artifact,
-            "sidecar": item.sidecar,
-            "sidecar_line": item.sidecar_line,
-            "collected": item.collected.isoformat(),
-            "source": item.source,
-            "audience": item.audience.key,
-            "size": item.size,
-            "controls": item.controls,
-            "control_lines": item.control_lines,
-            "period_start": item.period_start.isoformat() if item.period_start else None,
-            "period_end": item.period_end.isoformat() if item.period_end else None,
-            "query": item.query,
-            "owner": item.owner,
-        }
-    return {"evidence": record, "findings": [f.as_dict() for f in findings]}
+def _encode(item: Evidence) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "artifact": item.artifact,
+        "sidecar": item.sidecar,
+        "sidecar_line": item.sidecar_line,
+        "collected": item.collected.isoformat(),
+        "source": item.source,
+        "audience": item.audience.key,
+        "size": item.size,
+        "controls": item.controls,
+        "control_lines": item.control_lines,
+        "period_start": item.period_start.isoformat() if item.period_start else None,
+        "period_end": item.period_end.isoformat() if item.period_end else None,
+        "query": item.query,
+        "owner": item.owner,
+    }
 
 
-def _decode(entry: dict[str, Any]) -> tuple[Evidence | None, list[Finding]]:
-    findings = [Finding(f["path"], f["line"], f["level"], f["message"], f["key"]) for f in entry["findings"]]
-    record = entry["evidence"]
-    if record is None:
-        return None, findings
-    item = Evidence(
+def _decode(record: dict[str, Any]) -> Evidence:
+    return Evidence(
         id=record["id"],
         title=record["title"],
         artifact=record["artifact"],
@@ -69,37 +61,7 @@ def _decode(entry: dict[str, Any]) -> tuple[Evidence | None, list[Finding]]:
         query=record["query"],
         owner=record["owner"],
     )
-    return item, findings
 
 
-class SidecarCache:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.path = root / CACHE_DIR / CACHE_FILE
-        self.entries: dict[str, list[Any]] = self._load()
-        self.seen: set[str] = set()
-        self.changed = False
-
-    def _load(self) -> dict[str, list[Any]]:
-        return read_cache_entries(self.path, CACHE_VERSION)
-
-    def get(self, sidecar: str, stamp: list[int]) -> tuple[Evidence | None, list[Finding]] | None:
-        self.seen.add(sidecar)
-        entry = self.entries.get(sidecar)
-        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != stamp:
-            return None
-        try:
-            return _decode(entry[1])
-        except (KeyError, TypeError, ValueError):
-            return None  # written by another version or damaged: parse the sidecar again
-
-    def put(self, sidecar: str, stamp: list[int], item: Evidence | None, findings: list[Finding]) -> None:
-        self.entries[sidecar] = [stamp, _encode(item, findings)]
-        self.changed = True
-
-    def save(self) -> None:
-        """Write the entries of the sidecars this run saw; a cache that cannot be written is skipped."""
-        if not self.changed and self.seen.issuperset(self.entries):
-            return
-        entries = {key: value for key, value in self.entries.items() if key in self.seen}
-        write_cache_entries(self.root, self.path, CACHE_VERSION, entries)
+def sidecar_cache(root: Path) -> ParseCache[Evidence]:
+    return ParseCache(root, CACHE_FILE, CACHE_VERSION, _encode, _decode)
