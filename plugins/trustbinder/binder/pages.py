@@ -20,7 +20,6 @@ from trustbinder.binder.layout import Layout
 from trustbinder.binder.links import Links
 from trustbinder.binder.previewcache import PreviewCache
 from trustbinder.binder.previews import Preview, preview
-from trustbinder.binder.slots import Slots
 from trustbinder.model.buildinfo import BuildInfo
 from trustbinder.model.controls import STATUSES
 from trustbinder.model.coverage import CriterionCoverage, coverage_about, criterion_coverage, matrices
@@ -32,6 +31,7 @@ from trustbinder.model.freshness import split_period as split
 from trustbinder.model.gaps import GAP_KINDS, Gap, find_gaps, gaps_by_kind
 from trustbinder.model.requests import RequestRow, request_rows, requests_table, status_counts
 from trustbinder.model.scope import Visible
+from trustbinder.slots import Slots
 
 TEMPLATES = Path(__file__).parent / "templates"
 CRITERION_EVIDENCE_SHOWN = 100

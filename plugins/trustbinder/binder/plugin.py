@@ -29,7 +29,6 @@ from trustbinder.binder.layout import Layout
 from trustbinder.binder.links import Urls
 from trustbinder.binder.pages import TEMPLATES, Binder, Settings
 from trustbinder.binder.previewcache import PreviewCache
-from trustbinder.binder.slots import Slots
 from trustbinder.model import Audience
 from trustbinder.model.buildinfo import build_info
 from trustbinder.model.clock import today
@@ -37,6 +36,7 @@ from trustbinder.model.evidence import Evidence
 from trustbinder.model.hashcache import UnreadableEvidence, artifact_digests
 from trustbinder.model.scope import Visible
 from trustbinder.navigation import rebuild_navigation
+from trustbinder.slots import Slots
 
 log = logging.getLogger("mkdocs.plugins.trustbinder.binder")
 PLUGIN = "trustbinder/binder"

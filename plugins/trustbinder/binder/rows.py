@@ -14,8 +14,8 @@ from markupsafe import Markup
 
 from trustbinder.binder.links import Links
 from trustbinder.binder.previews import Preview
-from trustbinder.binder.slots import Slots
 from trustbinder.model.exports import Table
+from trustbinder.slots import Slots
 
 if TYPE_CHECKING:
     from trustbinder.binder.pages import Binder

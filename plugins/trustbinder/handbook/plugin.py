@@ -12,10 +12,11 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from trustbinder.audience.state import BuildState, build_state
 from trustbinder.handbook import header, navigation, pages
@@ -25,6 +26,7 @@ from trustbinder.model import Audience
 from trustbinder.model.clock import today
 from trustbinder.model.documents import DOCUMENT_TYPES, Document
 from trustbinder.model.gitinfo import LastChange, last_changes
+from trustbinder.slots import Slots, plain_words
 
 NAME = "trustbinder/handbook"
 STYLESHEET = "assets/trustbinder/handbook.css"
@@ -40,10 +42,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.changes: dict[str, LastChange] = {}
         self.generated: dict[str, File] = {}  # role ("reviews", "criteria", or a folder) -> generated page
         self.blocks: dict[str, HtmlBlocks] = {}  # generated page's src_uri -> its HTML kept out of Markdown
+        self.held: dict[str, Slots] = {}  # document's src_uri -> its header and record, kept from search
         self.in_scope: set[tuple[str, str]] = set()
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        self.state, self.generated, self.blocks = None, {}, {}
+        self.state, self.generated, self.blocks, self.held = None, {}, {}, {}
         state = build_state(config, NAME) if self.config.enabled else None
         if state is None or state.reader is Audience.PUBLIC:
             return files  # customers never see owners, approvals or review dates
@@ -127,6 +130,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 return None
             return f"{coverage.url_relative_to(page.file)}#{pages.criterion_anchor(framework, criterion)}"
 
+        slots = self.held[document.src_uri] = Slots(owner="handbook")
         top = header.render_header(document, self.today, self.changes.get(document.src_uri))
         # In the binder, the binder plugin lists the document's controls and criteria with links to their pages.
         binder = config.plugins.get("trustbinder/binder")
@@ -134,7 +138,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         end = header.render_record(
             self.state.program, document, criterion_href, with_controls=not binder_lists_controls
         )
-        return header.place(html, top, end)
+        # str(): Markup would escape the page's HTML it is joined to.
+        return header.place(html, str(slots.defer(top, plain_words(top))), str(slots.defer(end, plain_words(end))))
+
+    @event_priority(-100)  # after the search plugin has indexed the page
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        held = self.held.pop(page.file.src_uri, None)
+        if held is not None and page.content is not None:
+            page.content = held.fill(page.content)
+        return context
 
 
 def _has_index(files: Files, folder: str) -> bool:
