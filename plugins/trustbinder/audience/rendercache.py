@@ -12,7 +12,8 @@ each conversion by everything it depends on:
 and replays the HTML, the table of contents, the title found in the text and the anchors MkDocs validates
 links with. A conversion that logged anything (a link MkDocs could not resolve, say) is never kept, so every
 build still reports it. Entries live in memory (for `serve`) and in the user's cache folder, outside the
-program, so a checkout never carries HTML that was not produced from its own Markdown.
+program, so a checkout never carries HTML that was not produced from its own Markdown: one file per file
+layout, holding the conversions its last build used, read and written once per build.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -35,8 +37,10 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 log = logging.getLogger("mkdocs.plugins.trustbinder.rendercache")
 NAME = "trustbinder/render-cache"
 FORMAT = 1
-MEMORY_LIMIT = 20000  # entries kept in memory by a long `serve` session
-_memory: dict[str, dict[str, Any]] = {}
+MEMORY_LIMIT = 8  # build layouts whose conversions a long `serve` session keeps in memory
+STALE_DAYS = 30
+ENTRY_KEYS = frozenset({"html", "toc", "title", "anchors", "links"})
+_memory: dict[str, dict[str, dict[str, Any]]] = {}  # bundle name -> its entries
 
 
 def cache_folder() -> Path:
@@ -86,6 +90,9 @@ class RenderCachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.pending: dict[str, tuple[str, int]] = {}  # src_uri -> (key, log count) while a page converts
         self.hits: dict[str, dict[str, Any]] = {}
         self.new: dict[str, dict[str, Any]] = {}
+        self.used: set[str] = set()
+        self.bundle: dict[str, dict[str, Any]] = {}  # this build layout's remembered conversions
+        self.bundle_name = ""
         self.counter = _Counter()
         self.loggers = [logging.getLogger("mkdocs"), logging.getLogger("MARKDOWN")]
 
@@ -101,7 +108,9 @@ class RenderCachePlugin(BasePlugin):  # type: ignore[type-arg]
             "layout": hashlib.sha256(json.dumps(layout).encode()).hexdigest(),
         }
         self.build_key = json.dumps(setup, sort_keys=True)
-        self.pending, self.hits, self.new = {}, {}, {}
+        self.bundle_name = hashlib.sha256(self.build_key.encode()).hexdigest()[:40] + ".json"
+        self.pending, self.hits, self.new, self.used = {}, {}, {}, set()
+        self.bundle = self._load_bundle()
         for logger in self.loggers:
             if self.counter not in logger.handlers:
                 logger.addHandler(self.counter)
@@ -133,9 +142,8 @@ class RenderCachePlugin(BasePlugin):  # type: ignore[type-arg]
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        for key, entry in self.new.items():
-            self._remember(key, entry)
-        self.new = {}
+        self._save_bundle()
+        self.new, self.used = {}, set()
 
     def on_shutdown(self) -> None:
         for logger in self.loggers:
@@ -166,37 +174,49 @@ class RenderCachePlugin(BasePlugin):  # type: ignore[type-arg]
         return str(entry["html"])
 
     def _lookup(self, key: str) -> dict[str, Any] | None:
-        remembered = _memory.get(key)
-        if remembered is not None or self.folder is None:
-            return remembered
-        try:
-            data = json.loads((self.folder / key[:2] / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("entry"), dict):
-            return None
-        entry: dict[str, Any] = data["entry"]
-        if not {"html", "toc", "title", "anchors", "links"} <= entry.keys():
-            return None
-        self._keep_in_memory(key, entry)
+        entry = self.bundle.get(key)
+        if entry is not None:
+            self.used.add(key)
         return entry
 
-    def _remember(self, key: str, entry: dict[str, Any]) -> None:
-        self._keep_in_memory(key, entry)
+    def _load_bundle(self) -> dict[str, dict[str, Any]]:
+        remembered = _memory.get(self.bundle_name)
+        if remembered is not None or self.folder is None:
+            return remembered if remembered is not None else {}
+        try:
+            data = json.loads((self.folder / self.bundle_name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        entries = data.get("entries") if isinstance(data, dict) and data.get("build") == self.build_key else None
+        if not isinstance(entries, dict):
+            return {}
+        return {k: e for k, e in entries.items() if isinstance(e, dict) and e.keys() >= ENTRY_KEYS}
+
+    def _save_bundle(self) -> None:
+        """Keep the conversions this build used or made; pages that are gone drop out."""
+        if not self.new and self.used == set(self.bundle):
+            return
+        entries = {key: self.bundle[key] for key in self.used} | self.new
+        if len(_memory) >= MEMORY_LIMIT:
+            _memory.pop(next(iter(_memory)))
+        _memory[self.bundle_name] = entries
         if self.folder is None:
             return
-        target = self.folder / key[:2] / f"{key}.json"
+        target = self.folder / self.bundle_name
         temporary = target.with_name(f".{target.name}.{os.getpid()}")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps({"key": key, "entry": entry}), encoding="utf-8")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps({"build": self.build_key, "entries": entries}), encoding="utf-8")
             os.replace(temporary, target)
+            _forget_old_bundles(self.folder, keep=target)
         except OSError as error:  # a cache is never worth failing a build for
             temporary.unlink(missing_ok=True)
             log.debug("render cache not written: %s", error)
 
-    @staticmethod
-    def _keep_in_memory(key: str, entry: dict[str, Any]) -> None:
-        if len(_memory) >= MEMORY_LIMIT:
-            _memory.pop(next(iter(_memory)))
-        _memory[key] = entry
+
+def _forget_old_bundles(folder: Path, keep: Path) -> None:
+    """A bundle per file layout: layouts change as files come and go, so unused bundles are removed in time."""
+    cutoff = time.time() - STALE_DAYS * 86400
+    for bundle in folder.glob("*.json"):
+        if bundle != keep and bundle.stat().st_mtime < cutoff:
+            bundle.unlink(missing_ok=True)
