@@ -70,6 +70,9 @@ class _Counter(logging.Handler):
         self.count += 1
 
 
+_COUNTER = _Counter()
+
+
 def _toc_to_data(items: list[AnchorLink]) -> list[Any]:
     return [[item.title, item.id, item.level, _toc_to_data(item.children)] for item in items]
 
@@ -93,7 +96,7 @@ class RenderCachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.used: set[str] = set()
         self.bundle: dict[str, dict[str, Any]] = {}  # this build layout's remembered conversions
         self.bundle_name = ""
-        self.counter = _Counter()
+        self.counter = _COUNTER  # one for the process: `serve` makes a new plugin for every rebuild
         self.loggers = [logging.getLogger("mkdocs"), logging.getLogger("MARKDOWN")]
 
     @event_priority(-100)  # after every plugin that adds or removes files
